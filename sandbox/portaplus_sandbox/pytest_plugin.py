@@ -1,0 +1,1 @@
+"""pytest plugin: registers the `sandbox` fixtures (filled in by testing.py)."""
