@@ -3,10 +3,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-BUILD := .build
-# ansible-test and ansible-playbook find the collection through this path (a symlink to the checkout).
-COLL_ROOT := $(BUILD)/collections
-COLL_DIR := $(COLL_ROOT)/ansible_collections/portaplus/softswitch
 STAMP := $(VENV)/.installed
 
 .PHONY: venv collection-path unit sanity integration sandbox-tests test demo bench lint clean
@@ -19,9 +15,9 @@ $(STAMP): requirements-dev.txt requirements.txt sandbox/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e sandbox
 	touch $(STAMP)
 
+# ansible-test and ansible-playbook find the collection through a symlink in a temp dir.
 collection-path:
-	mkdir -p $(dir $(COLL_DIR))
-	ln -sfn $(CURDIR) $(COLL_DIR)
+	@$(PYTHON) tests/collection_path.py
 
 clean:
-	rm -rf $(VENV) $(BUILD) tests/output
+	rm -rf $(VENV) tests/output
