@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The states and safeguards shared by the resource modules, documented once."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # For the list modules (accounts, extensions): netcommon's resource-module vocabulary.
+    DOCUMENTATION = r'''
+options:
+  state:
+    description:
+      - C(merged) creates the objects in O(config) that do not exist and changes only the fields you supplied on the ones that do.
+      - C(replaced) is C(merged), but fields you left out of an object in O(config) are reset to their defaults.
+      - C(overridden) is C(replaced), and objects of the scope that are not in O(config) are removed (within O(max_deletions)).
+      - C(deleted) removes the objects listed in O(config), or every object of the scope when O(config) is omitted (within O(max_deletions)).
+      - C(gathered) only reads: the objects of the scope are returned in RV(gathered) and nothing is changed.
+    type: str
+    choices: [merged, replaced, overridden, deleted, gathered]
+    default: merged
+  max_deletions:
+    description:
+      - The most objects a run with O(state=overridden) or O(state=deleted) may remove.
+      - When the run would remove more, it fails before making any change and says how many would go and which.
+      - The default V(0) means you must state how many removals you expect.
+    type: int
+    default: 0
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is written; the result predicts what a real run would report, including RV(changed).
+  diff_mode:
+    support: full
+    description: Shows the before and after of every object that changes, field by field, with secrets masked.
+  platform:
+    support: full
+    platforms: all
+    description: Runs on the controller or any host with Python and C(requests); it only talks HTTP(S) to the API.
+'''
+
+    # For the single-object modules (account, extension, account_addon).
+    SINGLE = r'''
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is written; the result predicts what a real run would report, including RV(changed).
+  diff_mode:
+    support: full
+    description: Shows the before and after of the object, field by field, with secrets masked.
+  platform:
+    support: full
+    platforms: all
+    description: Runs on the controller or any host with Python and C(requests); it only talks HTTP(S) to the API.
+'''
+
+    # For the read-only modules (*_info).
+    INFO = r'''
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: all
+    description: Runs on the controller or any host with Python and C(requests); it only talks HTTP(S) to the API.
+'''

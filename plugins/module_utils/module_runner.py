@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Glue between AnsibleModule and the declarative engine, so resource modules stay a spec.
+
+A module file declares its options and calls ``run_resource_module``; argument specs for the
+list form (``config`` + ``state`` + ``max_deletions``) and the single-object form are built
+here once, and every error becomes a secret-free ``fail_json``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+    client_from_module, connection_argument_spec, fail_from_error)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
+    STATES, SINGLE_STATES, Engine, IncompleteChangeError, InputError, run_single)
+
+
+def list_argument_spec(item_options, **scope_options):
+    spec = connection_argument_spec()
+    spec.update(scope_options)
+    spec.update(
+        config=dict(type="list", elements="dict", options=item_options),
+        state=dict(type="str", default="merged", choices=list(STATES)),
+        max_deletions=dict(type="int", default=0),
+    )
+    return spec
+
+
+def single_argument_spec(item_options, **scope_options):
+    spec = connection_argument_spec()
+    spec.update(scope_options)
+    spec.update(item_options)
+    spec.update(state=dict(type="str", default="present", choices=list(SINGLE_STATES)))
+    return spec
+
+
+def run_resource_module(module, build_spec, single=False):
+    """Build the client and the spec, run the engine, and exit or fail the module."""
+    client = client_from_module(module)
+    try:
+        spec = build_spec(client, module.params)
+        for name, field in spec.fields.items():
+            if field.secret:
+                items = [module.params] if single else (module.params.get("config") or [])
+                for item in items:
+                    if item.get(name):
+                        client.add_secret(item[name])
+        if single:
+            item = dict((name, module.params.get(name)) for name in [spec.key] + list(spec.fields))
+            result = run_single(spec, item, module.params["state"], check_mode=module.check_mode)
+        else:
+            # Omitting config must never mean "remove everything" except for state=deleted.
+            if module.params.get("config") is None and module.params["state"] not in ("gathered", "deleted"):
+                raise InputError("config", "is required with state=%s" % module.params["state"], show_value=False)
+            result = Engine(spec).run(module.params.get("config"), module.params["state"],
+                                      check_mode=module.check_mode,
+                                      max_deletions=module.params.get("max_deletions"))
+    except InputError as exc:
+        module.fail_json(msg=client.redact(str(exc)), changed=False)
+    except IncompleteChangeError as exc:
+        module.fail_json(msg=client.redact(str(exc)), changed=True)
+    except (PortaPlusError, ValueError) as exc:
+        fail_from_error(module, exc)
+    if not module._diff:
+        result.pop("diff", None)
+    module.exit_json(**result)
