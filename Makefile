@@ -1,11 +1,15 @@
-# portaplus.softswitch — developer entry points. `make demo` and `make test` do all set-up.
+# portaplus.softswitch: developer entry points. `make demo` and `make test` do all set-up.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+# ansible-test, ansible-playbook and imports need the collection under
+# ansible_collections/portaplus/softswitch: tests/collection_path.py makes that symlink.
+ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: venv collection-path unit sanity integration sandbox-tests test demo bench lint clean
+.PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench docs clean
 
 venv: $(STAMP)
 $(STAMP): requirements-dev.txt requirements.txt sandbox/pyproject.toml
@@ -15,9 +19,35 @@ $(STAMP): requirements-dev.txt requirements.txt sandbox/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e sandbox
 	touch $(STAMP)
 
-# ansible-test and ansible-playbook find the collection through a symlink in a temp dir.
 collection-path:
 	@$(PYTHON) tests/collection_path.py
+
+unit: venv
+	$(BIN)/python -m pytest tests/unit -q
+
+sandbox-tests: venv
+	$(BIN)/python -m pytest sandbox/tests -q
+
+# ansible-test bootstraps pip from a host we cannot reach: seed its cache with a local shim.
+sanity: venv
+	mkdir -p $(ANSIBLE_TEST_CACHE)
+	cp tests/sanity/get_pip_shim.py $(ANSIBLE_TEST_CACHE)/get_pip_24_2.py
+	cd $$($(PYTHON) tests/collection_path.py --sanity-copy) && \
+	  PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --local --python 3.11 --color no $(SANITY_ARGS)
+
+integration: venv
+	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+
+# One pytest run for unit, sandbox and integration tests, so its closing line counts them all.
+test: venv
+	$(MAKE) sanity
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+
+demo: venv
+	$(BIN)/portaplus-sandbox run --seed demo -- $(BIN)/python playbooks/run_demo.py
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) tests/output

@@ -1,12 +1,18 @@
 """Expose this checkout as ansible_collections/portaplus/softswitch.
 
-ansible-test, ansible-playbook and `import ansible_collections.portaplus.softswitch` all need
-the collection under that path. A symlink in a temp dir (outside the checkout, so no tool
-walking the tree loops) gives it to them without copying. Run as a script it prints the
-collections root (for ANSIBLE_COLLECTIONS_PATH); imported, `ensure()` returns it.
+ansible-playbook and `import ansible_collections.portaplus.softswitch` need the collection
+under that path: a symlink in a temp dir (outside the checkout, so no tool walking the tree
+loops) gives it to them. Run as a script it prints that collections root.
+
+ansible-test resolves the real working directory, so a symlink will not do for it:
+`--sanity-copy` copies the files git tracks (plus new, not ignored ones) into a fresh tree
+and prints the collection directory there.
 """
 import hashlib
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,5 +37,20 @@ def ensure():
     return collections_root()
 
 
+def sanity_copy():
+    target = os.path.join(collections_root() + "-sanity", "ansible_collections", "portaplus", "softswitch")
+    shutil.rmtree(target, ignore_errors=True)
+    listing = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                             cwd=REPO, check=True, capture_output=True).stdout.decode()
+    for relative in filter(None, listing.split("\0")):
+        source = os.path.join(REPO, relative)
+        if not os.path.isfile(source):
+            continue  # deleted in the work tree but still in the index
+        destination = os.path.join(target, relative)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        shutil.copy2(source, destination)
+    return target
+
+
 if __name__ == "__main__":
-    print(ensure())
+    print(sanity_copy() if sys.argv[1:] == ["--sanity-copy"] else ensure())
