@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright: portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one definition of the connection options, adapted for modules and for plugins.
+
+``CONNECTION_OPTIONS`` is the table; ``connection_argument_spec()`` and
+``client_from_module()`` serve modules, ``client_from_plugin()`` serves lookup and
+inventory plugins (which declare the options through the
+``portaplus.softswitch.connection.plugins`` doc fragment).  The options are documented
+once, in ``plugins/doc_fragments/connection.py``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    PathValueError,
+    PortaPlusClient,
+    PortaPlusError,
+)
+
+#: The connection options: name -> type, default, required, no_log, env var, inventory/play var.
+CONNECTION_OPTIONS = {
+    "url": {"type": "str", "required": True, "env": "PORTAPLUS_URL", "var": "portaplus_url"},
+    "license": {"type": "str", "required": True, "no_log": True, "env": "PORTAPLUS_LICENSE", "var": "portaplus_license"},
+    "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
+    "timeout": {"type": "float", "default": 30},
+    "retries": {"type": "int", "default": 3},
+}
+
+#: The module_defaults action group every module of the collection belongs to.
+ACTION_GROUP = "group/portaplus.softswitch.api"
+
+
+class ConnectionOptionError(ValueError):
+    """A connection option has a value the client cannot use (message names the option)."""
+
+
+def connection_argument_spec():
+    """AnsibleModule ``argument_spec`` entries for the connection options (a new dict each call)."""
+    spec = {}
+    for name, option in CONNECTION_OPTIONS.items():
+        entry = {"type": option["type"]}
+        if option.get("required"):
+            entry["required"] = True
+        if "default" in option:
+            entry["default"] = option["default"]
+        if option.get("no_log"):
+            entry["no_log"] = True
+        if option.get("env"):
+            entry["fallback"] = (env_fallback, [option["env"]])
+        spec[name] = entry
+    return spec
+
+
+def _shown_url(url):
+    """The URL for an error message, with any password in it masked."""
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            netloc = parts.netloc.replace(":%s@" % parts.password, ":********@", 1)
+            return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        pass
+    return url
+
+
+def client_kwargs(values):
+    """Validate raw option values (a dict) and return ``PortaPlusClient`` keyword arguments.
+
+    Raises ``ConnectionOptionError`` naming the option and the value (never the license).
+    """
+    errors = []
+    url = values.get("url")
+    url = "" if url is None else str(url).strip()
+    if not url:
+        errors.append("url is required: set the url option or the PORTAPLUS_URL environment variable")
+    else:
+        try:
+            parts = urlsplit(url)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port is None or parts.port > 0)
+        except ValueError:  # e.g. a port that is not a number
+            valid = False
+        if not valid:
+            errors.append("url must be an http:// or https:// URL with a host name, got '%s'" % _shown_url(url))
+
+    license_value = values.get("license")
+    license_value = "" if license_value is None else str(license_value).strip()
+    if not license_value:
+        errors.append("license is required: set the license option or the PORTAPLUS_LICENSE environment variable")
+
+    validate_certs = values.get("validate_certs")
+    if validate_certs is None:
+        validate_certs = CONNECTION_OPTIONS["validate_certs"]["default"]
+    try:
+        validate_certs = boolean(validate_certs, strict=True)
+    except TypeError:
+        errors.append("validate_certs must be a boolean, got '%s'" % (validate_certs,))
+
+    ca_path = values.get("ca_path") or None
+    if ca_path is not None:
+        ca_path = os.path.expanduser(str(ca_path))
+        if not os.path.exists(ca_path):
+            errors.append("ca_path '%s' does not exist" % ca_path)
+
+    timeout = values.get("timeout")
+    if timeout is None:
+        timeout = CONNECTION_OPTIONS["timeout"]["default"]
+    try:
+        if isinstance(timeout, bool):
+            raise ValueError(timeout)
+        timeout = float(timeout)
+        if not timeout > 0 or timeout == float("inf"):
+            raise ValueError(timeout)
+    except (TypeError, ValueError):
+        errors.append("timeout must be a number of seconds greater than 0, got '%s'" % (values.get("timeout"),))
+
+    retries = values.get("retries")
+    if retries is None:
+        retries = CONNECTION_OPTIONS["retries"]["default"]
+    try:
+        if isinstance(retries, bool) or (isinstance(retries, float) and not retries.is_integer()):
+            raise ValueError(retries)
+        retries = int(retries)
+        if retries < 0:
+            raise ValueError(retries)
+    except (TypeError, ValueError):
+        errors.append("retries must be an integer of 0 or more, got '%s'" % (values.get("retries"),))
+
+    if errors:
+        message = "; ".join(errors)
+        if license_value:
+            message = message.replace(license_value, "********")
+        raise ConnectionOptionError(message)
+    return {
+        "url": url,
+        "license": license_value,
+        "validate_certs": validate_certs,
+        "ca_path": ca_path,
+        "timeout": timeout,
+        "retries": retries,
+    }
+
+
+def client_from_module(module, **client_options):
+    """Build the client from an AnsibleModule's connection options, or ``fail_json`` clearly.
+
+    Every ``no_log`` value the module knows (e.g. passwords) becomes a client secret, and the
+    client's per-request log lines go to ``module.debug``.  ``client_options`` (e.g.
+    ``backoff_factor``) are passed on to ``PortaPlusClient``.
+    """
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        return None
+    try:
+        kwargs = client_kwargs({name: module.params.get(name) for name in CONNECTION_OPTIONS})
+    except ConnectionOptionError as exc:
+        module.fail_json(msg=str(exc))
+        return None
+    kwargs.update(client_options)
+    client = PortaPlusClient(**kwargs)
+    for value in getattr(module, "no_log_values", None) or ():
+        client.add_secret(value)
+    debug = getattr(module, "debug", None)
+    if callable(debug):
+        client.log = debug
+    return client
+
+
+def _plugin_error(message):
+    try:
+        from ansible.errors import AnsibleError
+    except ImportError:  # pragma: no cover - plugins always run on the controller
+        return ConnectionOptionError(message)
+    return AnsibleError(message)
+
+
+def client_from_plugin(plugin, **client_options):
+    """Build the client from a lookup/inventory plugin's ``get_option()`` values.
+
+    Raises ``AnsibleError`` (on the controller) with a clear, secret-free message.
+    """
+    if not HAS_REQUESTS:
+        raise _plugin_error(missing_required_lib("requests"))
+    values = {}
+    for name in CONNECTION_OPTIONS:
+        try:
+            values[name] = plugin.get_option(name)
+        except KeyError:
+            values[name] = None
+    try:
+        kwargs = client_kwargs(values)
+    except ConnectionOptionError as exc:
+        message = str(exc)
+    else:
+        kwargs.update(client_options)
+        return PortaPlusClient(**kwargs)
+    raise _plugin_error(message)
+
+
+def fail_from_error(module, exc, **result):
+    """``module.fail_json`` for a client error: redacted message, HTTP status and field errors."""
+    kwargs = dict(result)
+    if isinstance(exc, (PortaPlusError, PathValueError)):
+        kwargs["msg"] = str(exc)
+    else:
+        kwargs["msg"] = "%s: %s" % (type(exc).__name__, exc)
+    kwargs["status"] = getattr(exc, "status", None)
+    kwargs["field_errors"] = list(getattr(exc, "field_errors", None) or [])
+    module.fail_json(**kwargs)
