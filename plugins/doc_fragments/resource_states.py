@@ -19,7 +19,7 @@ options:
       - C(replaced) is C(merged), but fields you left out of an object in O(config) are reset to their defaults.
       - C(overridden) is C(replaced), and objects of the scope that are not in O(config) are removed (within O(max_deletions)).
       - C(deleted) removes the objects listed in O(config), or every object of the scope when O(config) is omitted (within O(max_deletions)).
-      - C(gathered) only reads: the objects of the scope are returned in RV(gathered) and nothing is changed.
+      - C(gathered) only reads; the objects of the scope are returned in RV(gathered) and nothing is changed.
     type: str
     choices: [merged, replaced, overridden, deleted, gathered]
     default: merged
@@ -66,6 +66,7 @@ attributes:
     description: The module only reads, so it runs unchanged in check mode.
   diff_mode:
     support: none
+    description: The module only reads; there is nothing to compare.
   platform:
     support: full
     platforms: all
