@@ -1,0 +1,228 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: extension_info
+short_description: List the extensions of a Porta Plus 2 customer, with call and SIP status
+version_added: 0.1.0
+author:
+  - portaplus.softswitch maintainers (@portaplus)
+description:
+  - Returns every extension of one customer, sorted by number, in the form the
+    M(portaplus.softswitch.extensions) module uses, optionally with the call and SIP status of the bound
+    accounts and the numbers that are no longer free.
+  - One request lists the extensions (with their call status when O(active_calls=true)); O(sip_status) and
+    O(unavailable_numbers) add one request each.
+extends_documentation_fragment:
+  - portaplus.softswitch.connection
+  - portaplus.softswitch.resource_states.info
+options:
+  customer:
+    description:
+      - The customer (its C(i_customer) id) whose extensions are listed.
+      - A customer the License cannot see fails the task.
+    type: int
+    required: true
+  products:
+    description:
+      - Only list the extensions bound to accounts on these products (product ids, as
+        M(portaplus.softswitch.product_info) returns them).
+      - An empty list means no filter. Extensions bound to no account are left out when a filter is given.
+    type: list
+    elements: int
+    default: []
+  active_calls:
+    description:
+      - Add the call status of each extension's account (RV(extensions[].active_calls), RV(extensions[].in_call)).
+    type: bool
+    default: false
+  sip_status:
+    description:
+      - Add whether each extension's account is online (RV(extensions[].sip_online)), as the API's online
+        accounts report it.
+    type: bool
+    default: false
+  unavailable_numbers:
+    description:
+      - Also return RV(unavailable_numbers), the extension numbers of the customer that are already taken.
+    type: bool
+    default: false
+seealso:
+  - module: portaplus.softswitch.extensions
+  - module: portaplus.softswitch.extension
+'''
+
+EXAMPLES = r'''
+- name: List the extensions of Acme Ltd
+  portaplus.softswitch.extension_info:
+    url: https://api.example.com
+    license: "{{ vault_portaplus_license }}"
+    customer: 1001
+  register: acme
+
+- name: Who is on the phone, and who is online
+  portaplus.softswitch.extension_info:
+    customer: 1001
+    active_calls: true
+    sip_status: true
+  register: status
+
+- name: Extensions of Hosted PBX seats only, and the numbers already taken
+  portaplus.softswitch.extension_info:
+    customer: 1001
+    products: [2]
+    unavailable_numbers: true
+    validate_certs: true
+    ca_path: /etc/ssl/certs/internal-ca.pem
+    timeout: 10
+    retries: 2
+  register: seats
+'''
+
+RETURN = r'''
+extensions:
+  description: The customer's extensions (those on O(products) when given), sorted by number.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    number:
+      description: The extension number.
+      type: str
+      sample: "101"
+    name:
+      description: The extension name.
+      type: str
+      sample: Reception
+    account_id:
+      description: The account ID the extension is bound to; V("") when it is bound to no account.
+      type: str
+      sample: "441632960001"
+    record_id:
+      description: The API's id of the extension record (C(i_c_ext)).
+      type: int
+      sample: 7001
+    i_account:
+      description: The API's id of the bound account (C(i_account)); V(0) when there is none.
+      type: int
+      sample: 5001
+    first_name:
+      description: First name on the bound account.
+      type: str
+      sample: Alice
+    last_name:
+      description: Last name on the bound account.
+      type: str
+      sample: Archer
+    active_calls:
+      description: How many calls the bound account has in progress.
+      returned: when O(active_calls=true)
+      type: int
+      sample: 1
+    in_call:
+      description: Whether the bound account has a call in progress.
+      returned: when O(active_calls=true)
+      type: bool
+      sample: true
+    sip_online:
+      description: Whether the bound account is online; always V(false) for an extension bound to no account.
+      returned: when O(sip_status=true)
+      type: bool
+      sample: true
+unavailable_numbers:
+  description: The extension numbers the customer already uses, sorted; a new extension needs another number.
+  returned: when O(unavailable_numbers=true)
+  type: list
+  elements: str
+  sample: ["101", "102"]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import (
+    GET_EXTENSIONS, GET_EXTENSIONS_ACTIVE_CALLS, GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS, GET_EXTENSIONS_OF_PRODUCTS,
+    GET_ONLINE_ACCOUNTS, GET_UNAVAILABLE_EXTENSIONS, call_for_customer, extension_item)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+    client_from_module, connection_argument_spec, fail_from_error)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+
+
+def product_filter(products):
+    """The ``IProducts`` path value: comma-separated product ids (A21), or None for no filter."""
+    return ",".join(u"%d" % product for product in products) if products else None
+
+
+def list_extensions(client, customer, products, active_calls):
+    """The extensions as items; with ``active_calls`` the one read also carries their call status."""
+    ids = product_filter(products)
+    if active_calls:
+        path = {"GetActiveCalls": True}
+        if ids:
+            path["IProducts"] = ids
+        route = GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS if ids else GET_EXTENSIONS_ACTIVE_CALLS
+        records = call_for_customer(client, customer, route, **path).get("ExtensionsActiveCalls") or []
+    elif ids:
+        records = call_for_customer(client, customer, GET_EXTENSIONS_OF_PRODUCTS, IProducts=ids).get("ExtensionLst") or []
+    else:
+        records = call_for_customer(client, customer, GET_EXTENSIONS).get("ExtensionLst") or []
+    items = []
+    for record in records:
+        item = extension_item(record)
+        if active_calls:
+            item["active_calls"] = int(record.get("noofcalls") or 0)
+            item["in_call"] = item["active_calls"] > 0
+        items.append(item)
+    return sorted(items, key=lambda item: item["number"])
+
+
+def online_accounts(client, customer):
+    """The ``i_account`` ids the API reports online (A24)."""
+    response = call_for_customer(client, customer, GET_ONLINE_ACCOUNTS, GetSipStatus=True)
+    return set(record.get("IAccount") for record in response.get("lstportaActiveCalls") or [])
+
+
+def used_numbers(client, customer):
+    response = call_for_customer(client, customer, GET_UNAVAILABLE_EXTENSIONS, isUnavailable=True)
+    return sorted(u"%s" % record.get("id") for record in response.get("ExtensionLst") or [])
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        customer=dict(type="int", required=True),
+        products=dict(type="list", elements="int", default=[]),
+        active_calls=dict(type="bool", default=False),
+        sip_status=dict(type="bool", default=False),
+        unavailable_numbers=dict(type="bool", default=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    client = client_from_module(module)
+    result = {"changed": False}
+    try:
+        for index, product in enumerate(params["products"]):
+            if product <= 0:
+                raise InputError("products[%d]" % index, "must be a product id greater than 0", product)
+        result["extensions"] = list_extensions(client, params["customer"], params["products"], params["active_calls"])
+        if params["sip_status"]:
+            online = online_accounts(client, params["customer"])
+            for item in result["extensions"]:
+                item["sip_online"] = bool(item["i_account"]) and item["i_account"] in online
+        if params["unavailable_numbers"]:
+            result["unavailable_numbers"] = used_numbers(client, params["customer"])
+    except InputError as exc:
+        module.fail_json(msg=client.redact(str(exc)))
+    except (PortaPlusError, ValueError) as exc:
+        fail_from_error(module, exc)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
