@@ -6,7 +6,8 @@ loops) gives it to them. Run as a script it prints that collections root.
 
 ansible-test resolves the real working directory, so a symlink will not do for it:
 `--sanity-copy` copies the files git tracks (plus new, not ignored ones) into a fresh tree
-and prints the collection directory there.
+and prints the collection directory there. It leaves out what is not collection content:
+the sandbox (its own package, with its own tests) and the benchmarks, both build_ignore'd.
 """
 import hashlib
 import os
@@ -16,6 +17,7 @@ import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NOT_COLLECTION_CONTENT = ("sandbox/", "benchmarks/")
 
 
 def collections_root():
@@ -44,8 +46,8 @@ def sanity_copy():
                              cwd=REPO, check=True, capture_output=True).stdout.decode()
     for relative in filter(None, listing.split("\0")):
         source = os.path.join(REPO, relative)
-        if not os.path.isfile(source):
-            continue  # deleted in the work tree but still in the index
+        if not os.path.isfile(source) or relative.startswith(NOT_COLLECTION_CONTENT):
+            continue  # deleted in the work tree but still in the index, or not collection content
         destination = os.path.join(target, relative)
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         shutil.copy2(source, destination)
