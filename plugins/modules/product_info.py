@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: product_info
+short_description: List the main products and add-ons a Porta Plus 2 License can use
+version_added: 0.1.0
+author:
+  - portaplus.softswitch maintainers (@portaplus)
+description:
+  - Reads the product catalogue of the License with one request and returns it split into main products
+    (RV(products)) and add-ons (RV(addons)).
+  - A product whose C(addon_priority) is V(0) is a main product; one with a higher priority is an add-on.
+  - These are the names and ids the O(portaplus.softswitch.accounts#module:config[].product) and
+    O(portaplus.softswitch.accounts#module:config[].addons) options of the account modules accept.
+  - The module only reads; nothing is changed.
+extends_documentation_fragment:
+  - portaplus.softswitch.connection
+  - portaplus.softswitch.resource_states.info
+options:
+  currency:
+    description:
+      - Only products priced in this currency, as an ISO 4217 code (V(GBP)).
+      - When omitted, the products of every currency.
+    type: str
+  search:
+    description:
+      - Only products whose name, end-user name or description contains this text, ignoring case.
+    type: str
+seealso:
+  - module: portaplus.softswitch.accounts
+  - module: portaplus.softswitch.account_addon
+'''
+
+EXAMPLES = r'''
+- name: The whole catalogue
+  portaplus.softswitch.product_info:
+    url: https://api.example.com
+    license: "{{ vault_portaplus_license }}"
+  register: catalogue
+
+- name: Names of the add-ons
+  ansible.builtin.debug:
+    msg: "{{ catalogue.addons | map(attribute='name') | list }}"
+
+- name: Products in pounds whose name mentions "call"
+  portaplus.softswitch.product_info:
+    currency: GBP
+    search: call
+    validate_certs: true
+    ca_path: /etc/ssl/certs/internal-ca.pem
+    timeout: 10
+    retries: 2
+  register: calling
+'''
+
+RETURN = r'''
+products:
+  description: The main products, sorted by name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The product id (C(i_product)); the account modules accept it instead of the name.
+      type: int
+      sample: 2
+    name:
+      description: The product name.
+      type: str
+      sample: Hosted PBX Seat
+    description:
+      description: The product description.
+      type: str
+      sample: A seat on the hosted PBX
+    end_user_name:
+      description: The name end users see.
+      type: str
+      sample: Hosted PBX Seat
+    maintenance_fee:
+      description: The periodic maintenance fee.
+      type: float
+      sample: 15.0
+    product_group_id:
+      description: The id of the product group.
+      type: int
+      sample: 1
+    addon_priority:
+      description: V(0) for a main product; the priority of an add-on otherwise.
+      type: int
+      sample: 0
+    kind:
+      description: V(main) or V(addon).
+      type: str
+      sample: main
+addons:
+  description: The add-ons, sorted by name, in the form of RV(products).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": 11, "name": "Call Recording", "description": "Record calls", "end_user_name": "Call Recording",
+            "maintenance_fee": 3.0, "product_group_id": 2, "addon_priority": 10, "kind": "addon"}]
+'''
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+    client_from_module, connection_argument_spec, fail_from_error)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
+from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+
+
+def matches(product, search):
+    if not search:
+        return True
+    folded = search.casefold()
+    return any(folded in (product[name] or "").casefold() for name in ("name", "end_user_name", "description"))
+
+
+def read_catalogue(client, currency, search):
+    """One request; the products that match, split into main products and add-ons."""
+    if currency is not None and not _CURRENCY.match(currency):
+        raise InputError("currency", "must be a three-letter ISO 4217 code such as GBP", currency)
+    catalogue = Catalogue.read(client, currency.upper() if currency else None)
+    found = sorted((p for p in catalogue.products if matches(p, search)), key=lambda p: (p["name"], p["id"]))
+    return {
+        "products": [p for p in found if p["kind"] == MAIN],
+        "addons": [p for p in found if p["kind"] == ADDON],
+    }
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        currency=dict(type="str"),
+        search=dict(type="str"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = client_from_module(module)
+    try:
+        module.exit_json(changed=False, **read_catalogue(client, module.params["currency"], module.params["search"]))
+    except InputError as exc:
+        module.fail_json(msg=client.redact(str(exc)))
+    except PortaPlusError as exc:
+        fail_from_error(module, exc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""account_addon: one add-on on one account, against the sandbox."""
+from tests.integration.conftest import writes
+from tests.integration.test_accounts import ACME, changed_by_task, everything, failed, routes, task
+
+TASKS = (
+    task("Before", "account_info", {"customer": ACME, "account_id": "441632960001"})
+    + task("Assign to Bob", "account_addon", {"customer": ACME, "account_id": "441632960002", "addon": "voicemail to email"})
+    + task("Add one to Alice", "account_addon", {"customer": ACME, "account_id": "441632960001", "addon": 13})
+    + task("Between", "account_info", {"customer": ACME, "account_id": "441632960001"})
+    + task("Remove from Carol", "account_addon", {"customer": ACME, "account_id": "441632960003", "addon": "Call Recording",
+                                                  "state": "absent"})
+    + task("Alice loses recording", "account_addon", {"customer": ACME, "account_id": "441632960001",
+                                                      "addon": "Call Recording", "state": "absent"})
+    + task("After", "account_info", {"customer": ACME})
+)
+# Tasks do not depend on each other, so check mode can predict every one of them.
+EXPECTED_CHANGES = {"Before": False, "Assign to Bob": True, "Add one to Alice": True,
+                    "Between": False, "Remove from Carol": False, "Alice loses recording": True, "After": False}
+
+
+def test_addons_are_assigned_and_removed_idempotently(play, sandbox):
+    checked = play(TASKS, check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    assert writes(sandbox) == []
+    assert changed_by_task(checked) == EXPECTED_CHANGES
+
+    sandbox.clear_log()
+    real = play(TASKS, diff=True)
+    assert real.rc == 0, real.output
+    assert changed_by_task(real) == EXPECTED_CHANGES
+    assert routes(writes(sandbox)) == ["/UpdateAccountByProductAddons/{License}"] * 3
+
+    bob = real.task("Assign to Bob")
+    assert (bob["existed"], bob["addon"]["addon"], bob["addon"]["addon_id"]) == (False, "Voicemail to Email", 12)
+    assert bob["addon"]["effective_from"] and bob["addon"]["effective_to"] is None
+    assert bob["diff"] == {"before": {}, "after": {"Voicemail to Email": {"addon": "Voicemail to Email"}}}
+    assert real.task("Alice loses recording")["addon"] == {}
+
+    # A kept add-on keeps its effective date (A10): adding International Calling left Call Recording's alone.
+    before = real.task("Before")["accounts"][0]["addon_details"]
+    between = real.task("Between")["accounts"][0]["addon_details"]
+    assert [a["name"] for a in before] == ["Call Recording"]
+    assert [a["name"] for a in between] == ["Call Recording", "International Calling"]
+    assert between[0]["effective_from"] == before[0]["effective_from"]
+    assert between[1]["effective_from"] > before[0]["effective_from"]
+    accounts = dict((a["account_id"], a) for a in real.task("After")["accounts"])
+    assert accounts["441632960001"]["addons"] == ["International Calling"]
+    assert accounts["441632960002"]["addons"] == ["Voicemail to Email"]
+    assert real.task("Add one to Alice")["addon"]["effective_from"] == between[1]["effective_from"]
+
+    sandbox.clear_log()
+    again = play(TASKS)            # now every add-on is already as wanted, by name or by id
+    assert set(changed_by_task(again).values()) == {False}
+    assert again.task("Add one to Alice")["existed"] is True
+    assert again.task("Add one to Alice")["addon"]["addon"] == "International Calling"
+    assert writes(sandbox) == []
+
+
+def test_bad_addon_input_fails_before_any_write(play, sandbox):
+    cases = [
+        ("Unknown add-on", {"addon": "Call Recordings"},
+         "addon: unknown add-on; did you mean 'Call Recording' (id 11)? (got 'Call Recordings')"),
+        ("A main product", {"addon": "Office Line"}, "addon: 'Office Line' (id 1) is a main product, not an add-on"),
+        ("Another License's add-on id", {"addon": 31}, "addon: unknown add-on"),
+        ("Wrong type", {"addon": ["Call Recording"]}, "addon: must be the name or the id of an add-on, not a list"),
+        ("Unknown account", {"addon": 11, "account_id": "449999999999"},
+         "account_id: no open account with this id in customer 1001 (got '449999999999')"),
+        ("Unknown account, absent", {"addon": 11, "account_id": "449999999999", "state": "absent"},
+         "account_id: no open account with this id in customer 1001"),
+    ]
+    tasks = "".join(task(name, "account_addon", dict({"customer": ACME, "account_id": "441632960002"}, **args),
+                         ignore_errors=True) for name, args, _expected in cases)
+    result = play(tasks)
+    for name, _args, expected in cases:
+        outcome = result.task(name)
+        assert failed(result, name) and expected in outcome["msg"], (name, outcome["msg"])
+    assert "DEMO-LICENSE" not in everything(result)
+    assert writes(sandbox) == []

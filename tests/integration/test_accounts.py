@@ -1,0 +1,404 @@
+"""Accounts and their add-ons: real ansible-playbook runs against the sandbox.
+
+Each test asserts on what the sandbox received (its request log), not only on what the
+module reported: idempotence means zero write requests, batching means a request count
+that does not grow with the number of accounts.
+"""
+import json
+import os
+import time
+
+from tests.integration.conftest import DEMO_LICENSE, writes
+
+ACME, GLOBEX, INITECH = 1001, 1002, 2001
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Passwords the sandbox seeds (sip-<i_account>-pw): Ansible does not know them, so only our
+# masking keeps them out of the output.
+SEEDED_PASSWORDS = ("sip-5001-pw", "sip-5002-pw", "sip-5003-pw")
+
+
+def task(name, module, args, **keywords):
+    """One task as YAML text; arguments as JSON (valid YAML) so any value round-trips."""
+    text = "- name: %s\n  portaplus.softswitch.%s: %s\n" % (name, module, json.dumps(args))
+    for keyword, value in keywords.items():
+        text += "  %s: %s\n" % (keyword, json.dumps(value))
+    return text
+
+
+def routes(requests):
+    return [request["route"] for request in requests]
+
+
+def failed(result, name):
+    """Whether the task failed (ansible-core 2.19 callbacks do not put "failed" in the result)."""
+    return [t["status"] for t in result.tasks if t["task"] == name][-1] == "failed"
+
+
+def changed_by_task(result):
+    return dict((t["task"], t["result"].get("changed")) for t in result.tasks)
+
+
+def everything(result):
+    """All a user could see of a run: stdout, stderr and every task result."""
+    return result.output + json.dumps(result.tasks)
+
+
+NEW_AND_CHANGED = (
+    task("Provision accounts", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960010", "product": "Hosted PBX Seat", "first_name": "Dana", "last_name": "Dorsey",
+         "email": "dana@acme.example", "extension": "210", "password": "Dana-Secret-1", "credit_limit": 75,
+         "addons": ["Voicemail to Email", "call recording"]},
+        {"account_id": "441632960011", "product": 1, "first_name": u"Zo\u00eb", "last_name": u"\u0141ukasiewicz",
+         "email": u"zo\u00eb@b\u00fccher.example", "blocked": True, "unified_messaging": True},
+        {"account_id": "441632960002", "email": "robert@acme.example", "password": "Bob-New-Secret"},
+        {"account_id": "441632960003", "blocked": False},
+    ]}, register="provisioned")
+    + task("One more account", "account", {"customer": ACME, "account_id": "441632960012", "product": "SIP Trunk",
+                                           "first_name": "Eve", "password": "Eve-Secret-9", "addons": [13]})
+    + task("Read back", "account_info", {"customer": ACME})
+)
+
+
+def test_accounts_converge_with_check_mode_diff_and_no_writes_on_the_second_run(play, sandbox):
+    checked = play(NEW_AND_CHANGED, check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    assert writes(sandbox) == [], "check mode must not write"
+
+    sandbox.clear_log()
+    real = play(NEW_AND_CHANGED, diff=True)
+    assert real.rc == 0, real.output
+    assert changed_by_task(real) == changed_by_task(checked) == {
+        "Provision accounts": True, "One more account": True, "Read back": False}
+    provisioned = real.task("Provision accounts")
+    assert provisioned["created"] == ["441632960010", "441632960011"]
+    assert sorted(provisioned["updated"]) == ["441632960002", "441632960003"]
+    # Updates first (one request), then one create per product, a read-back, one follow-up and one add-on request.
+    assert routes(writes(sandbox))[:4] == ["/UpdateAccount", "/CreateAccounts", "/CreateAccounts", "/UpdateAccount"]
+
+    accounts = dict((a["account_id"], a) for a in real.task("Read back")["accounts"])
+    dana, zoe = accounts["441632960010"], accounts["441632960011"]
+    assert (dana["product"], dana["extension"], dana["credit_limit"]) == ("Hosted PBX Seat", "210", 75.0)
+    assert dana["addons"] == ["Call Recording", "Voicemail to Email"]
+    assert all(addon["effective_from"] for addon in dana["addon_details"])
+    assert (zoe["first_name"], zoe["last_name"], zoe["email"]) == (u"Zo\u00eb", u"\u0141ukasiewicz", u"zo\u00eb@b\u00fccher.example")
+    assert (zoe["product"], zoe["blocked"], zoe["unified_messaging"]) == ("Office Line", True, True)
+    assert accounts["441632960002"]["email"] == "robert@acme.example"
+    assert accounts["441632960003"]["blocked"] is False
+    assert accounts["441632960012"]["addons"] == ["International Calling"]
+    assert "password" not in dana
+
+    # --diff: field-level before/after, passwords masked, never in clear.
+    assert '-        "email": "bob@acme.example"' in real.stdout
+    assert '+        "email": "robert@acme.example"' in real.stdout
+    assert '"password": "******** (changed)"' in real.stdout
+    assert provisioned["diff"]["before"]["441632960003"]["blocked"] is True
+    assert provisioned["diff"]["after"]["441632960003"]["blocked"] is False
+    assert provisioned["diff"]["after"]["441632960010"]["password"] == "********"
+    for secret in SEEDED_PASSWORDS + ("Dana-Secret-1", "Bob-New-Secret", "Eve-Secret-9"):
+        assert secret not in everything(real) and secret not in everything(checked)
+
+    sandbox.clear_log()
+    again = play(NEW_AND_CHANGED, check=True)
+    assert again.rc == 0 and set(changed_by_task(again).values()) == {False}
+    again = play(NEW_AND_CHANGED, diff=True)
+    assert again.rc == 0, again.output
+    assert set(changed_by_task(again).values()) == {False}
+    assert writes(sandbox) == []
+
+
+def bulk_config(count, prefix):
+    return [{"account_id": "%s%04d" % (prefix, n), "product": "Office Line", "first_name": "User",
+             "last_name": "No %d" % n, "email": "user%d@example.com" % n, "addons": ["Call Recording"],
+             "blocked": n % 100 == 1} for n in range(count)]
+
+
+def bulk_run(play, customer, config):
+    tasks = task("Bulk", "accounts", {"customer": customer, "config": "{{ bulk }}"})
+    return play(tasks, vars_text="bulk: %s\n" % json.dumps(config))
+
+
+def test_500_accounts_are_created_in_as_many_requests_as_5_and_3_changes_are_one_request(play, sandbox):
+    small = bulk_run(play, ACME, bulk_config(5, "44170001"))
+    assert small.rc == 0, small.output
+    small_requests = routes(sandbox.requests())
+
+    sandbox.clear_log()
+    config = bulk_config(500, "44170002")
+    big = bulk_run(play, GLOBEX, config)
+    assert big.rc == 0, big.output
+    assert len(big.task("Bulk")["created"]) == 500
+    big_requests = routes(sandbox.requests())
+    assert big_requests == small_requests == [
+        "/GetAccounts/{License}/{ICustomer}", "/GetProducts/{License}",
+        "/CreateAccounts", "/GetAccounts/{License}/{ICustomer}",
+        "/UpdateAccount", "/UpdateAccountByProductAddons/{License}",   # blocked ones; add-ons of all
+        "/GetAccounts/{License}/{ICustomer}",
+    ]
+    after = dict((a["account_id"], a) for a in big.task("Bulk")["after"])
+    assert after["441700020001"]["blocked"] is True and after["441700020002"]["blocked"] is False
+    assert after["441700020499"]["addons"] == ["Call Recording"]
+
+    sandbox.clear_log()
+    same = bulk_run(play, GLOBEX, config)
+    assert same.rc == 0 and same.task("Bulk")["changed"] is False
+    assert writes(sandbox) == [] and len(sandbox.requests()) == 2
+
+    for n in (7, 250, 499):
+        config[n]["email"] = "changed%d@example.com" % n
+    sandbox.clear_log()
+    three = bulk_run(play, GLOBEX, config)
+    assert three.rc == 0, three.output
+    assert sorted(three.task("Bulk")["updated"]) == ["441700020007", "441700020250", "441700020499"]
+    assert routes(writes(sandbox)) == ["/UpdateAccount"]
+
+
+PARTIAL_CONFIG = [{"account_id": "4416329602%02d" % n, "product": "Office Line", "first_name": "Part",
+                   "last_name": str(n), "addons": ["Call Recording"]} for n in range(6)]
+CONVERGE = (task("Create six", "accounts", {"customer": GLOBEX, "config": PARTIAL_CONFIG, "timeout": 2}, ignore_errors=True)
+            + task("Read back", "account_info", {"customer": GLOBEX, "search": "44163296020"}))
+
+
+def test_a_create_batch_that_fails_half_way_converges_on_the_next_run(play, sandbox):
+    sandbox.set_faults(fault_rate=1.0, kinds=["partial"], routes=["/CreateAccounts"], max_faults=1)
+    failed_run = play(CONVERGE)
+    result = failed_run.task("Create six")
+    assert failed(failed_run, "Create six") and result["changed"] is True
+    assert "still pending" in result["msg"] and "run again" in result["msg"], result["msg"]
+    assert routes(writes(sandbox)).count("/CreateAccounts") == 1
+    half = [a["account_id"] for a in failed_run.task("Read back")["accounts"]]
+    assert len(half) == 3
+    # The half that exists already got its add-ons: nothing is half-configured.
+    assert all(a["addons"] == ["Call Recording"] for a in failed_run.task("Read back")["accounts"])
+
+    sandbox.clear_faults()
+    sandbox.clear_log()
+    repaired = play(CONVERGE)
+    assert repaired.rc == 0, repaired.output
+    assert sorted(repaired.task("Create six")["created"]) == sorted(
+        a["account_id"] for a in PARTIAL_CONFIG if a["account_id"] not in half)
+    final = [a["account_id"] for a in repaired.task("Read back")["accounts"]]
+    assert sorted(final) == sorted(a["account_id"] for a in PARTIAL_CONFIG)   # none missing, none twice
+
+    sandbox.clear_log()
+    assert play(CONVERGE).task("Create six")["changed"] is False
+    assert writes(sandbox) == []
+
+
+def logged_writes(sandbox, route, timeout=10):
+    """Write requests to ``route``; a request the sandbox hangs on is logged only when it ends."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [r for r in writes(sandbox) if r["route"] == route]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_a_create_that_times_out_is_read_back_not_sent_again(play, sandbox):
+    # The sandbox commits, then hangs longer than the task's timeout (2 s) before dropping the connection.
+    sandbox.set_faults(fault_rate=1.0, kinds=["timeout"], routes=["/CreateAccounts"], max_faults=1, hang_s=3)
+    timed_out = play(CONVERGE)
+    result = timed_out.task("Create six")
+    assert not failed(timed_out, "Create six"), result.get("msg")
+    assert result["changed"] is True and len(result["created"]) == 6
+    assert len(logged_writes(sandbox, "/CreateAccounts")) == 1
+    assert len(timed_out.task("Read back")["accounts"]) == 6
+    assert all(a["addons"] == ["Call Recording"] for a in timed_out.task("Read back")["accounts"])
+
+    sandbox.clear_faults()
+    sandbox.clear_log()
+    assert play(CONVERGE).task("Create six")["changed"] is False
+    assert writes(sandbox) == []
+
+
+def bad(name, module, args, expected):
+    return (name, expected, task(name, module, args, ignore_errors=True))
+
+
+BAD_INPUT = [
+    bad("Unknown product", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": "Office Line"},
+        {"account_id": "441632960051", "product": "Hosted PBX Sweat"}]},
+        "config[1].product: unknown main product; did you mean 'Hosted PBX Seat' (id 2)? (got 'Hosted PBX Sweat')"),
+    bad("Unknown add-on", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960001", "addons": ["Call Recordings"]}]},
+        "config[0].addons[0]: unknown add-on; did you mean 'Call Recording' (id 11)? (got 'Call Recordings')"),
+    bad("Malformed email", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": 1, "email": "dana@acme"}]},
+        "config[0].email: is not a valid e-mail address"),
+    bad("Duplicate account_id", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": 1}, {"account_id": "441632960050", "product": 2}]},
+        "config: account_id '441632960050' is listed twice (items 0 and 1)"),
+    bad("Wrong type of credit_limit", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": 1, "credit_limit": "lots"}]},
+        "argument 'credit_limit' is of type"),
+    bad("Wrong type of product", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": [1, 2]}]},
+        "config[0].product: must be the name or the id of a main product, not a list"),
+    bad("Slash in an id", "accounts", {"customer": ACME, "config": [
+        {"account_id": "4416/32960050", "product": 1}]},
+        "config[0].account_id: must not contain '/'"),
+    bad("Format suffix in an id", "account", {"customer": ACME, "account_id": "441632960050.json", "product": 1},
+        "account_id: must not end in .json/.xml/.jsv/.csv/.html"),
+    bad("Overlong name", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": 1, "first_name": "N" * 101}]},
+        "config[0].first_name: must be at most 100 characters long, got 101"),
+    bad("Unicode in an id", "accounts", {"customer": ACME, "config": [
+        {"account_id": u"zo\u00eb.sip", "product": 1, "first_name": u"Zo\u00eb"}]},
+        "config[0].account_id: may contain only the ASCII letters"),
+    bad("Password with a newline", "account", {"customer": ACME, "account_id": "441632960050", "product": 1,
+                                               "password": "Secret\nPass"},
+        "password: must not contain control characters (tab, newline, ...)"),
+    bad("Negative credit limit", "account", {"customer": ACME, "account_id": "441632960001", "credit_limit": -5},
+        "credit_limit: must be a number from 0 to 1000000000 (got -5.0)"),
+    bad("Changing an extension", "account", {"customer": ACME, "account_id": "441632960001", "extension": "555"},
+        "extension: can only be set when an account is created; account 441632960001 has extension '101'"),
+    bad("Extension in use", "accounts", {"customer": ACME, "config": [
+        {"account_id": "441632960050", "product": 1, "extension": "102"}]},
+        "config[0].extension: is already the extension of account 441632960002 (got '102')"),
+    bad("Another License's customer", "accounts", {"customer": INITECH, "config": [{"account_id": "x1", "product": 1}]},
+        "customer: no customer with this id is visible to the License (got 2001)"),
+]
+
+
+def test_bad_input_fails_before_any_write_naming_the_option(play, sandbox):
+    result = play("".join(text for _name, _expected, text in BAD_INPUT))
+    assert result.rc == 0, result.output     # every task failed, ignored
+    for name, expected, _text in BAD_INPUT:
+        outcome = result.task(name)
+        assert failed(result, name), name
+        assert expected in outcome["msg"], (name, outcome["msg"])
+        assert not outcome.get("changed"), name
+    assert "Secret\\nPass" not in everything(result) and "Secret\nPass" not in everything(result)
+    assert writes(sandbox) == []
+
+
+def test_the_license_never_appears_even_at_vvvv(play, sandbox):
+    explicit = {"url": sandbox.url, "license": DEMO_LICENSE}
+    # Failing tasks take it from a variable: ansible-core shows the source lines of a failed task,
+    # and a License written into a playbook is the playbook's leak, not the module's.
+    templated = {"url": sandbox.url, "license": "{{ lookup('ansible.builtin.env', 'PORTAPLUS_LICENSE') }}"}
+    tasks = (   # failing tasks first, so no source line shown for them holds the explicit License
+        task("Foreign customer", "accounts", dict(templated, customer=INITECH, state="gathered"), ignore_errors=True)
+        + task("Server error on the add-on route", "account_addon", dict(
+            templated, customer=ACME, account_id="441632960002", addon="Call Recording"), ignore_errors=True)
+        + task("Server error on a write", "account", dict(
+            templated, customer=ACME, account_id="441632960002", email="b@acme.example"), ignore_errors=True)
+        + task("Create with an explicit license", "accounts", dict(explicit, customer=ACME, config=[
+            {"account_id": "441632960070", "product": "Office Line", "password": "Lic-Test-Pass",
+             "addons": ["Call Recording"]}]))
+        + task("Read one", "account_info", dict(explicit, account_id="441632960070"))
+        + task("Catalogue", "product_info", dict(explicit, search="call"))
+    )
+    sandbox.set_faults(fault_rate=1.0, kinds=["500"], routes=["/UpdateAccountByProductAddons/{License}", "/UpdateAccount"],
+                       max_faults=2)
+    result = play(tasks, verbosity=4)
+    assert result.task("Create with an explicit license")["created"] == ["441632960070"]
+    assert failed(result, "Foreign customer")
+    assert failed(result, "Server error on the add-on route") and failed(result, "Server error on a write")
+    assert "/UpdateAccountByProductAddons/{License} failed: 500" in result.task("Server error on the add-on route")["msg"]
+    assert result.task("Read one")["accounts"][0]["account_id"] == "441632960070"
+    assert "ESTABLISH LOCAL CONNECTION" in result.stdout          # really -vvvv
+    text = everything(result)
+    for secret in (DEMO_LICENSE, DEMO_LICENSE.lower(), "Lic-Test-Pass") + SEEDED_PASSWORDS:
+        assert secret not in text, secret
+
+
+# Alice as seeded: overriding with her complete record terminates the others and changes nothing of hers.
+ALICE = {"account_id": "441632960001", "product": "Hosted PBX Seat", "first_name": "Alice", "last_name": "Archer",
+         "email": "alice@acme.example", "credit_limit": 50, "addons": ["Call Recording"]}
+
+
+def test_overridden_and_deleted_respect_max_deletions(play, sandbox):
+    refused = play(
+        task("Override without enough allowance", "accounts", {
+            "customer": ACME, "state": "overridden", "max_deletions": 1, "config": [ALICE]}, ignore_errors=True)
+        + task("Delete everything by default allowance", "accounts", {"customer": GLOBEX, "state": "deleted"},
+               ignore_errors=True))
+    message = refused.task("Override without enough allowance")["msg"]
+    assert "state=overridden would irreversibly terminate 2 accounts (441632960002, 441632960003)" in message
+    assert "more than max_deletions=1 allows; nothing was changed" in message
+    assert "max_deletions=0" in refused.task("Delete everything by default allowance")["msg"]
+    assert writes(sandbox) == []
+
+    sandbox.clear_log()
+    allowed = play(
+        task("Override", "accounts", {"customer": ACME, "state": "overridden", "max_deletions": 2, "config": [ALICE]})
+        + task("Left", "account_info", {"customer": ACME})
+        + task("Reuse a terminated ID", "account", {"customer": ACME, "account_id": "441632960003", "product": 1})
+        + task("Terminate Globex's account", "accounts", {"customer": GLOBEX, "state": "deleted", "max_deletions": 1})
+        + task("Terminate it again", "account", {"customer": ACME, "account_id": "441632960003", "state": "absent"}),
+        diff=True)
+    assert allowed.rc == 0, allowed.output
+    assert allowed.task("Override")["deleted"] == ["441632960002", "441632960003"]
+    assert [a["account_id"] for a in allowed.task("Left")["accounts"]] == ["441632960001"]
+    assert allowed.task("Reuse a terminated ID")["account"]["product"] == "Office Line"      # A6: the ID is free again
+    assert allowed.task("Terminate Globex's account")["deleted"] == ["441632960101"]
+    assert allowed.task("Terminate it again")["existed"] is True
+    assert allowed.task("Terminate it again")["account"] == {}
+    assert routes(writes(sandbox)) == ["/UpdateAccount", "/CreateAccounts", "/UpdateAccount", "/UpdateAccount"]
+
+
+def test_gathered_and_account_info_read_without_writing_or_showing_passwords(play, sandbox):
+    result = play(
+        task("Gather", "accounts", {"customer": ACME, "state": "gathered"})
+        + task("By product", "account_info", {"customer": ACME, "product": "hosted pbx seat"})
+        + task("Blocked", "account_info", {"customer": ACME, "blocked": True})
+        + task("Search", "account_info", {"customer": ACME, "search": "ARCHER"})
+        + task("By id anywhere", "account_info", {"account_id": "441632960101"})
+        + task("Unknown id", "account_info", {"account_id": "449999999999"})
+        + task("Another License's id", "account_info", {"account_id": "442079460001"})
+        + task("Slash", "account_info", {"account_id": "44/1"}, ignore_errors=True))
+    gathered = result.task("Gather")["gathered"]
+    assert [a["account_id"] for a in gathered] == ["441632960001", "441632960002", "441632960003"]
+    assert set(a["password"] for a in gathered) == {"********"}
+    assert gathered[0]["addons"] == ["Call Recording"] and gathered[0]["extension"] == "101"
+
+    def ids(name):
+        return [a["account_id"] for a in result.task(name)["accounts"]]
+    assert ids("By product") == ["441632960001", "441632960002"]
+    assert ids("Blocked") == ["441632960003"]
+    assert ids("Search") == ["441632960001"]
+    assert ids("By id anywhere") == ["441632960101"] and result.task("By id anywhere")["accounts"][0]["customer"] == GLOBEX
+    assert ids("Unknown id") == [] and ids("Another License's id") == []
+    assert "must not contain '/'" in result.task("Slash")["msg"]
+    assert all("password" not in a for a in result.task("By product")["accounts"])
+    for secret in SEEDED_PASSWORDS:
+        assert secret not in everything(result)
+    assert writes(sandbox) == []
+
+
+def test_module_defaults_of_the_action_group_supply_the_connection(play, sandbox):
+    tasks = """
+    - module_defaults:
+        group/portaplus.softswitch.api:
+          url: "%s"
+          license: %s
+      block:
+    """.rstrip(" ") % (sandbox.url, DEMO_LICENSE)
+    body = (task("Accounts", "accounts", {"customer": ACME, "config": [{"account_id": "441632960080", "product": 1}]})
+            + task("Account", "account", {"customer": ACME, "account_id": "441632960081", "product": 2})
+            + task("Add-on", "account_addon", {"customer": ACME, "account_id": "441632960081", "addon": "Call Recording"})
+            + task("Info", "account_info", {"customer": ACME, "search": "4416329600"})
+            + task("Products", "product_info", {}))
+    # The environment points elsewhere: only module_defaults can make these tasks work.
+    result = play(tasks + "\n".join("        " + line for line in body.splitlines()) + "\n",
+                  extra_env={"PORTAPLUS_URL": "http://127.0.0.1:9", "PORTAPLUS_LICENSE": "WRONG-LICENSE"})
+    assert result.rc == 0, result.output
+    assert result.task("Accounts")["created"] == ["441632960080"]
+    assert result.task("Add-on")["addon"]["addon_id"] == 11
+    assert "441632960081" in [a["account_id"] for a in result.task("Info")["accounts"]]
+    assert result.task("Products")["addons"]
+
+
+def test_demo_playbook_provisions_and_shows_accounts_idempotently(play, sandbox):
+    tasks = "- ansible.builtin.import_tasks: %s\n" % os.path.join(REPO, "playbooks", "demo_accounts.yml")
+    first = play(tasks)
+    assert first.rc == 0, first.output
+    assert any(t["result"].get("changed") for t in first.tasks)
+    assert "441632960020" in first.stdout
+    sandbox.clear_log()
+    second = play(tasks)
+    assert second.rc == 0, second.output
+    assert not any(t["result"].get("changed") for t in second.tasks)
+    assert writes(sandbox) == []
