@@ -259,10 +259,9 @@ _TEXT_CHECKS = (
 class _CustomerScoped(ResourceSpec):
     """Shared by the account resources: the customer, the catalogue, writes and option naming."""
 
-    def __init__(self, client, customer, license_key, single=False):
+    def __init__(self, client, customer, single=False):
         self.client = client
         self.customer = customer
-        self.license_key = license_key
         self.single = single
         self._catalogue = None
         self._addon_ids = {}     # add-on name -> IProduct, from reads and the catalogue
@@ -278,13 +277,6 @@ class _CustomerScoped(ResourceSpec):
             for product in self._catalogue.addons:
                 self._addon_ids.setdefault(product["name"], product["id"])
         return self._catalogue
-
-    def send(self, route, body):
-        """One write. Routes without ``{License}`` in the path carry it in the body: ServiceStack binds
-        the request DTO's ``License`` member from either (API_FACTS C.4)."""
-        if "{License}" not in route.template:
-            body = dict(body, License=self.license_key)
-        return self.client.call(route, body=body)
 
     def remember_addons(self, accounts):
         for account in accounts:
@@ -320,8 +312,8 @@ class AccountSpec(_CustomerScoped):
         "addons": Field("set", reset=[]),
     }
 
-    def __init__(self, client, customer, license_key, update_password="always", purge_addons=False, single=False):
-        super(AccountSpec, self).__init__(client, customer, license_key, single=single)
+    def __init__(self, client, customer, update_password="always", purge_addons=False, single=False):
+        super(AccountSpec, self).__init__(client, customer, single=single)
         self.update_password = update_password
         self.purge_addons = purge_addons
         self._product_ids = {}   # main product name -> IProduct
@@ -412,7 +404,7 @@ class AccountSpec(_CustomerScoped):
         failure = None
         for product_id, group in self.group_by_product(items):
             try:
-                self.send(CREATE_ACCOUNTS, self.create_body(product_id, group))
+                self.client.call(CREATE_ACCOUNTS, body=self.create_body(product_id, group))
             except OutcomeUnknownError as exc:
                 failure = failure or exc
             except PortaPlusError as exc:
@@ -471,9 +463,9 @@ class AccountSpec(_CustomerScoped):
             if "addons" in changed:
                 addon_entries.append(self.addon_entry(have, desired.get("addons") or []))
         if account_entries:
-            self.send(UPDATE_ACCOUNTS, {"Accounts": account_entries})
+            self.client.call(UPDATE_ACCOUNTS, body={"Accounts": account_entries})
         if addon_entries:
-            self.send(UPDATE_ADDONS, {"Accounts": addon_entries})
+            self.client.call(UPDATE_ADDONS, body={"Accounts": addon_entries})
 
     def update_entry(self, desired, have):
         """The complete managed field set of one account, current values merged with desired ones (A5)."""
@@ -498,7 +490,7 @@ class AccountSpec(_CustomerScoped):
     def delete(self, items):
         entries = [{"IAccount": item["i_account"], "Id": item["account_id"], "ICustomer": self.customer,
                     "BillStatus": CLOSED} for item in items]
-        self.send(UPDATE_ACCOUNTS, {"Accounts": entries})
+        self.client.call(UPDATE_ACCOUNTS, body={"Accounts": entries})
 
 
 class AccountAddonSpec(_CustomerScoped):
@@ -509,14 +501,17 @@ class AccountAddonSpec(_CustomerScoped):
     key = "addon"
     fields = {}
 
-    def __init__(self, client, customer, license_key, account_id):
-        super(AccountAddonSpec, self).__init__(client, customer, license_key, single=True)
+    def __init__(self, client, customer, account_id):
+        super(AccountAddonSpec, self).__init__(client, customer, single=True)
         self.account_id = check_account_id("account_id", account_id)
         self._account = None
 
     def resolve(self, value):
         """The add-on's catalogue name (the key items are compared by)."""
         return self.catalogue.resolve(value, "addon", ADDON)["name"]
+
+    def prepare(self, items, state):
+        return [dict(item, addon=self.resolve(item["addon"])) for item in items]
 
     def describe_delete(self):
         return "remove"
@@ -543,4 +538,4 @@ class AccountAddonSpec(_CustomerScoped):
         self.send_addons(set(self._account["addons"]) - set(item["addon"] for item in items))
 
     def send_addons(self, names):
-        self.send(UPDATE_ADDONS, {"Accounts": [self.addon_entry(self._account, names)]})
+        self.client.call(UPDATE_ADDONS, body={"Accounts": [self.addon_entry(self._account, names)]})

@@ -602,6 +602,10 @@ class PortaPlusClient:
                 params.append((key, value))
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         data = None
+        if isinstance(body, dict) and "{License}" not in route.template:
+            # Routes without {License} in the path take it as a DTO member in the body
+            # (ServiceStack binds members from path, query or body alike: assumption A25).
+            body = dict(body, License=self._license)
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body, default=_json_default).encode("utf-8")

@@ -152,6 +152,7 @@ class Plan:
 class Engine:
     def __init__(self, spec):
         self.spec = spec
+        self.want = []  # the user's items as spec.prepare resolved them, once run() got that far
 
     # -- comparison -------------------------------------------------------------------
 
@@ -287,7 +288,7 @@ class Engine:
             gathered = [self.masked(item) for item in have]
             return {"changed": False, "gathered": gathered, "before": gathered, "after": gathered}
 
-        want = spec.prepare(config, state)
+        want = self.want = spec.prepare(config, state)
         plan = self.plan(want, have, state)
         self.guard_deletions(plan, state, max_deletions)
 
@@ -346,7 +347,8 @@ def run_single(spec, item, state, check_mode=False):
     engine = Engine(spec)
     list_state = "merged" if state == "present" else "deleted"
     result = engine.run([item], list_state, check_mode=check_mode, max_deletions=None)
-    ident = u"%s" % item[spec.key]
+    # Find the object by its key as prepare() resolved it (a name typed in another case, an id).
+    ident = u"%s" % engine.want[0][spec.key]
     found = [obj for obj in result.pop("after") if u"%s" % obj[spec.key] == ident]
     before = [obj for obj in result.pop("before") if u"%s" % obj[spec.key] == ident]
     result[spec.noun] = found[0] if found else {}

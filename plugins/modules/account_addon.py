@@ -140,10 +140,7 @@ ITEM_OPTIONS = dict(
 
 
 def build_spec(client, params):
-    spec = AccountAddonSpec(client, params["customer"], params["license"], params["account_id"])
-    # The engine finds the add-on in its results by this key, so it must be the catalogue's name.
-    params["addon"] = spec.resolve(params["addon"])
-    return spec
+    return AccountAddonSpec(client, params["customer"], params["account_id"])
 
 
 def main():

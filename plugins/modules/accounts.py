@@ -367,7 +367,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner
 
 
 def build_spec(client, params):
-    return AccountSpec(client, params["customer"], params["license"], update_password=params["update_password"],
+    return AccountSpec(client, params["customer"], update_password=params["update_password"],
                        purge_addons=params["purge_addons"])
 
 

@@ -21,7 +21,6 @@ PRODUCTS = [
     {"IProduct": 12, "Name": "Voicemail to Email", "addon_priority": 10},
     {"IProduct": 13, "Name": "International Calling", "addon_priority": 20},
 ]
-LICENSE = "LIC-UNIT"
 NAMES = dict((p["IProduct"], p["Name"]) for p in PRODUCTS)
 
 
@@ -111,7 +110,7 @@ def seeded():
 
 
 def run(api, config, state="merged", check_mode=False, max_deletions=None, **spec_options):
-    return Engine(AccountSpec(api, 1001, LICENSE, **spec_options)).run(config, state, check_mode=check_mode, max_deletions=max_deletions)
+    return Engine(AccountSpec(api, 1001, **spec_options)).run(config, state, check_mode=check_mode, max_deletions=max_deletions)
 
 
 def failure_of(api, config, state="merged", **spec_options):
@@ -162,8 +161,7 @@ def test_update_sends_the_complete_managed_field_set_of_each_account():
     assert body == {"Accounts": [{
         "IAccount": 5002, "Id": "441632960002", "ICustomer": 1001, "IProduct": 2, "FirstName": "Bob",
         "LastName": "Baker", "Email": "robert@acme.example", "CreditLimit": 50.0, "Blocked": False,
-        "UMEnabled": False, "Password": "secret-5002"}],   # A5: current values merged with the desired one
-        "License": LICENSE}                                # in the body: /UpdateAccount has no {License} in its path
+        "UMEnabled": False, "Password": "secret-5002"}]}   # A5: current values merged with the desired one
 
 
 def test_product_change_sends_the_new_product_id():
@@ -246,7 +244,7 @@ def test_product_is_required_to_create_and_single_module_options_have_no_prefix(
     assert message == "config[0].product: is required to create account 441632960099 (it does not exist in customer 1001)"
     api = seeded()
     with pytest.raises(InputError) as info:
-        run_single(AccountSpec(api, 1001, LICENSE, single=True), {"account_id": "441632960099", "email": "nope"}, "present")
+        run_single(AccountSpec(api, 1001, single=True), {"account_id": "441632960099", "email": "nope"}, "present")
     assert str(info.value).startswith("email: is not a valid e-mail address")
     assert str(info.value).endswith("(got 'nope')")
 
@@ -291,7 +289,6 @@ def test_merged_adds_addons_and_keeps_others_unless_purge():
     assert result["updated"] == ["441632960001"]
     (template, body), = api.writes()
     assert template == "/UpdateAccountByProductAddons/{License}"       # add-ons only: no UpdateAccount
-    assert "License" not in body                                        # the client puts it in the path
     assert body["Accounts"][0]["assigned_addons"] == [
         {"IProduct": 11, "Name": "Call Recording"}, {"IProduct": 12, "Name": "Voicemail to Email"}]
     assert run(api, [{"account_id": "441632960001", "addons": [12]}])["changed"] is False
@@ -302,7 +299,7 @@ def test_merged_adds_addons_and_keeps_others_unless_purge():
 
 
 def test_replaced_resets_omitted_fields_and_addons_but_keeps_product_credit_and_password():
-    spec = AccountSpec(seeded(), 1001, LICENSE)
+    spec = AccountSpec(seeded(), 1001)
     have = spec.read_all()[0]
     desired = spec.desired({"account_id": "441632960001", "first_name": "Alice"}, have, "replaced")
     assert desired["last_name"] == "" and desired["email"] == "" and desired["blocked"] is False
@@ -369,7 +366,6 @@ def test_creates_are_one_request_per_product_then_one_read_back_and_one_follow_u
     ]
     seat, office = api.writes()[0][1]["AccountRequest"], api.writes()[1][1]["AccountRequest"]
     assert [e["AcntId"] for e in seat["AccountsToCreate"]] == ["441632960101", "441632960103"]
-    assert api.writes()[0][1]["License"] == LICENSE
     assert seat["DefaultValues"] == {"ProductId": 2, "BillingModel": "CreditAccount", "CreditLimit": 10}
     assert office["DefaultValues"] == {"ProductId": 1, "BillingModel": "CreditAccount"}   # differing limits follow
     follow_up = api.writes()[2][1]["Accounts"]
@@ -415,7 +411,7 @@ def test_a_failed_create_applies_follow_ups_to_what_exists_and_reports_the_rest(
 
 def test_addon_spec_sends_the_complete_set_and_reports_dates():
     api = seeded()
-    spec = AccountAddonSpec(api, 1001, LICENSE, "441632960001")
+    spec = AccountAddonSpec(api, 1001, "441632960001")
     key = spec.resolve("voicemail TO email")
     assert key == "Voicemail to Email"
     result = run_single(spec, {"addon": key}, "present")
@@ -424,20 +420,20 @@ def test_addon_spec_sends_the_complete_set_and_reports_dates():
     assert api.writes()[-1][1]["Accounts"][0]["assigned_addons"] == [
         {"IProduct": 11, "Name": "Call Recording"}, {"IProduct": 12, "Name": "Voicemail to Email"}]
 
-    result = run_single(AccountAddonSpec(api, 1001, LICENSE, "441632960001"), {"addon": "Call Recording"}, "absent")
+    result = run_single(AccountAddonSpec(api, 1001, "441632960001"), {"addon": "Call Recording"}, "absent")
     assert result["changed"] is True and result["existed"] is True and result["addon"] == {}
     assert api.writes()[-1][1]["Accounts"][0]["assigned_addons"] == [{"IProduct": 12, "Name": "Voicemail to Email"}]
     writes = len(api.writes())
-    assert run_single(AccountAddonSpec(api, 1001, LICENSE, "441632960001"), {"addon": "Call Recording"}, "absent")["changed"] is False
+    assert run_single(AccountAddonSpec(api, 1001, "441632960001"), {"addon": "Call Recording"}, "absent")["changed"] is False
     assert len(api.writes()) == writes
 
 
 def test_addon_spec_unknown_account_or_main_product_fails_naming_the_option():
     with pytest.raises(InputError) as info:
-        run_single(AccountAddonSpec(seeded(), 1001, LICENSE, "441699999999"), {"addon": "Call Recording"}, "present")
+        run_single(AccountAddonSpec(seeded(), 1001, "441699999999"), {"addon": "Call Recording"}, "present")
     assert str(info.value) == "account_id: no open account with this id in customer 1001 (got '441699999999')"
     with pytest.raises(InputError) as info:
-        AccountAddonSpec(seeded(), 1001, LICENSE, "441632960001").resolve("Office Line")
+        AccountAddonSpec(seeded(), 1001, "441632960001").resolve("Office Line")
     assert str(info.value).startswith("addon: 'Office Line' (id 1) is a main product, not an add-on")
 
 

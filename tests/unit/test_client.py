@@ -261,6 +261,17 @@ def test_post_sends_json_body_and_query(server, make_client):
     assert json.loads(req["body"].decode()) == {"AccountsToCreate": [{"AcntId": "1001", "Password": "pw"}], "When": "2024-01-02T03:04:05Z"}
 
 
+def test_license_travels_in_the_body_when_the_route_has_no_license_segment(server, make_client):
+    server.on("/UpdateAccount", Reply(200, {"Success": True}))
+    server.on("/CreateAccounts/%s" % LICENSE, Reply(200, {"Success": True}))
+    cli = make_client(server.url)
+    cli.call(Route("POST", "/UpdateAccount", "UpdateAccount"), body={"Accounts": [{"IAccount": 1}]})
+    cli.call(CREATE_ACCOUNTS, body={"AccountsToCreate": []})
+    in_body, in_path = [json.loads(req["body"].decode()) for req in server.requests]
+    assert in_body == {"Accounts": [{"IAccount": 1}], "License": LICENSE}
+    assert "License" not in in_path   # the path carries it already
+
+
 def test_empty_body_is_empty_dict(server, make_client):
     server.on("/GetAccounts/%s/1" % LICENSE, Reply(200, raw=b""))
     assert make_client(server.url).call(GET_ACCOUNTS, path={"ICustomer": 1}) == {}

@@ -223,3 +223,15 @@ def test_invalid_state_is_refused():
     with pytest.raises(InputError) as err:
         run(MemoryPhones(SEED), [], "purged")
     assert "state" in str(err.value) and "purged" in str(err.value)
+
+
+def test_run_single_finds_the_object_by_the_prepared_key():
+    class CaseInsensitive(MemoryPhones):
+        def prepare(self, items, state):
+            return [dict(item, number=item["number"].strip()) for item in items]
+
+    spec = CaseInsensitive(SEED)
+    result = run_single(spec, {"number": " 101 ", "name": "Reception"}, "present")
+    assert result["changed"] is False
+    assert result["existed"] is True
+    assert result["phone"]["number"] == "101"
