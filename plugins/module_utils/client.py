@@ -17,6 +17,7 @@ __metaclass__ = type
 import datetime
 import email.utils
 import json
+import math
 import random
 import re
 import time
@@ -343,12 +344,10 @@ def _exception_chain(exc, seen=None):
     if isinstance(exc, BaseException):
         for arg in exc.args:
             if isinstance(arg, BaseException):
-                for inner in _exception_chain(arg, seen):
-                    yield inner
+                yield from _exception_chain(arg, seen)
         for inner_exc in (getattr(exc, "reason", None), exc.__cause__, exc.__context__):
             if isinstance(inner_exc, BaseException):
-                for inner in _exception_chain(inner_exc, seen):
-                    yield inner
+                yield from _exception_chain(inner_exc, seen)
 
 
 def _retry_after_seconds(value, now=None):
@@ -371,7 +370,7 @@ def _retry_after_seconds(value, now=None):
             when = when.replace(tzinfo=_UTC)
         now = now or datetime.datetime.now(_UTC)
         seconds = (when - now).total_seconds()
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return max(0.0, seconds)
 

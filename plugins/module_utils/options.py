@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import os
 from urllib.parse import urlsplit, urlunsplit
 
@@ -121,7 +122,7 @@ def client_kwargs(values):
         if isinstance(timeout, bool):
             raise ValueError(timeout)
         timeout = float(timeout)
-        if not timeout > 0 or timeout == float("inf"):
+        if timeout <= 0 or math.isinf(timeout) or math.isnan(timeout):
             raise ValueError(timeout)
     except (TypeError, ValueError):
         errors.append("timeout must be a number of seconds greater than 0, got '%s'" % (values.get("timeout"),))
@@ -178,21 +179,14 @@ def client_from_module(module, **client_options):
     return client
 
 
-def _plugin_error(message):
-    try:
-        from ansible.errors import AnsibleError
-    except ImportError:  # pragma: no cover - plugins always run on the controller
-        return ConnectionOptionError(message)
-    return AnsibleError(message)
-
-
 def client_from_plugin(plugin, **client_options):
     """Build the client from a lookup/inventory plugin's ``get_option()`` values.
 
-    Raises ``AnsibleError`` (on the controller) with a clear, secret-free message.
+    Raises ``ConnectionOptionError`` with a clear, secret-free message; the plugin turns it into
+    an ``AnsibleError`` (module_utils may not import ansible.errors).
     """
     if not HAS_REQUESTS:
-        raise _plugin_error(missing_required_lib("requests"))
+        raise ConnectionOptionError(missing_required_lib("requests"))
     values = {}
     for name in CONNECTION_OPTIONS:
         try:
@@ -206,7 +200,7 @@ def client_from_plugin(plugin, **client_options):
     else:
         kwargs.update(client_options)
         return PortaPlusClient(**kwargs)
-    raise _plugin_error(message)
+    raise ConnectionOptionError(message)
 
 
 def fail_from_error(module, exc, **result):

@@ -293,7 +293,7 @@ def test_url_path_prefix_is_kept(server, make_client):
 def test_session_reuses_the_connection(server, make_client):
     server.on("/GetAccounts/%s/1" % LICENSE, Reply(200, {}))
     cli = make_client(server.url)
-    for _ in range(3):
+    for dummy in range(3):
         cli.call(GET_ACCOUNTS, path={"ICustomer": 1})
     ports = set(r["client_port"] for r in server.requests)
     assert len(server.requests) == 3

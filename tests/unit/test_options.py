@@ -9,7 +9,6 @@ __metaclass__ = type
 import pytest
 import yaml
 
-from ansible.errors import AnsibleError
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -24,6 +23,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.client import
 )
 from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
     CONNECTION_OPTIONS,
+    ConnectionOptionError,
     client_from_module,
     client_from_plugin,
     connection_argument_spec,
@@ -165,8 +165,8 @@ def test_client_from_plugin_defaults_for_undeclared_options():
     client.close()
 
 
-def test_client_from_plugin_raises_ansible_error():
-    with pytest.raises(AnsibleError) as info:
+def test_client_from_plugin_raises_a_clear_error():
+    with pytest.raises(ConnectionOptionError) as info:
         client_from_plugin(FakePlugin(url="gopher://x", license=LICENSE, timeout=-2))
     assert "url must be an http:// or https:// URL" in str(info.value)
     assert "timeout must be a number of seconds greater than 0, got '-2'" in str(info.value)

@@ -141,7 +141,8 @@ def test_check_mode_never_writes_and_predicts_the_same_change():
     assert spec.writes() == []
     real_spec = MemoryPhones(SEED)
     real = run(real_spec, config, "overridden", max_deletions=1)
-    assert predicted["changed"] == real["changed"] is True
+    assert predicted["changed"] is True
+    assert real["changed"] is True
     assert (predicted["created"], predicted["updated"], predicted["deleted"]) == \
         (real["created"], real["updated"], real["deleted"])
     assert sorted(i["number"] for i in predicted["after"]) == sorted(i["number"] for i in real["after"])
