@@ -43,8 +43,16 @@ test: venv
 	$(MAKE) sanity
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
+# The main job against a fresh sandbox: `portaplus-sandbox run` starts it, points
+# PORTAPLUS_URL/PORTAPLUS_LICENSE at it for the playbook, and stops it afterwards.
 demo: venv
-	$(BIN)/portaplus-sandbox run --seed demo -- $(BIN)/python playbooks/run_demo.py
+	ANSIBLE_COLLECTIONS_PATH=$$($(PYTHON) tests/collection_path.py) \
+	ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python ANSIBLE_LOCALHOST_WARNING=false \
+	ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	  $(BIN)/portaplus-sandbox run --seed demo -- $(BIN)/ansible-playbook playbooks/demo.yml --diff
+	@echo
+	@echo "Done. Next: read playbooks/demo.yml and docs/accounts.md, run 'make test',"
+	@echo "or start your own sandbox with '$(BIN)/portaplus-sandbox serve --seed demo' (docs/sandbox.md)."
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
