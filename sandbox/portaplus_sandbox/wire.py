@@ -548,16 +548,31 @@ def _default(dto: Dto, name: str, ref: TypeRef) -> Any:
     return _VALUE_TYPE_DEFAULTS.get(ref.name) if ref.kind == "scalar" else None
 
 
+@lru_cache(maxsize=None)
+def _member_plan(dto_name: str, xml: bool) -> tuple[tuple[str, TypeRef, Any], ...]:
+    """(name, type, default) of every member in wire order, worked out once per DTO."""
+    dto = _dto(dto_name)
+    plan = []
+    for name, spec in (dto.xml_members if xml else dto.members):
+        ref = _ref(spec)
+        plan.append((name, ref, _default(dto, name, ref)))
+    return tuple(plan)
+
+
+@lru_cache(maxsize=None)
+def _member_names(dto_name: str) -> frozenset[str]:
+    return frozenset(name for name, _ in _dto(dto_name).members)
+
+
 def _fields(dto: Dto, value: dict | None, xml: bool = False) -> Iterator[tuple[str, TypeRef, Any]]:
     """Every member in wire order with its value; value-type members never come out None."""
     value = value or {}
-    unknown = set(value) - {name for name, _ in dto.members}
-    if unknown:   # a handler bug: fail loudly instead of silently dropping data
-        raise ValueError(f"{dto.name} has no member(s) {sorted(unknown)}")
-    for name, spec in (dto.xml_members if xml else dto.members):
-        ref = _ref(spec)
+    if not _member_names(dto.name).issuperset(value):
+        # a handler bug: fail loudly instead of silently dropping data
+        raise ValueError(f"{dto.name} has no member(s) {sorted(set(value) - _member_names(dto.name))}")
+    for name, ref, default in _member_plan(dto.name, xml):
         member_value = value.get(name)
-        yield name, ref, _default(dto, name, ref) if member_value is None else member_value
+        yield name, ref, default if member_value is None else member_value
 
 
 def _bool(value: Any) -> bool:
@@ -603,6 +618,11 @@ class _TextWriter:
         return self.string(str(key))
 
 
+# json.dumps(text, ensure_ascii=False) without its per-call set-up: large pages of records
+# (thousands of accounts or CDRs) spend most of their time quoting short strings.
+_json_quote = json.encoder.encode_basestring
+
+
 class _JsonWriter(_TextWriter):
     def null(self) -> str:
         return "null"
@@ -611,14 +631,13 @@ class _JsonWriter(_TextWriter):
         return "[" + ",".join(items) + "]"
 
     def mapping(self, entries: list[tuple[str, str]]) -> str:
-        return "{" + ",".join(f"{json.dumps(name, ensure_ascii=False)}:{text}"
-                              for name, text in entries) + "}"
+        return "{" + ",".join(_json_quote(name) + ":" + text for name, text in entries) + "}"
 
     def key(self, ref: TypeRef, key: Any) -> str:
         return str(key)                                 # mapping() quotes it
 
     def string(self, text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)
+        return _json_quote(text)
 
     def boolean(self, value: bool) -> str:
         return "true" if value else "false"
