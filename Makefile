@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 # ansible_collections/portaplus/softswitch: tests/collection_path.py makes that symlink.
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench docs clean
+.PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench clean
 
 venv: $(STAMP)
 $(STAMP): requirements-dev.txt requirements.txt sandbox/pyproject.toml
@@ -54,8 +54,10 @@ demo: venv
 	@echo "Done. Next: read playbooks/demo.yml and docs/accounts.md, run 'make test',"
 	@echo "or start your own sandbox with '$(BIN)/portaplus-sandbox serve --seed demo' (docs/sandbox.md)."
 
+# Side-by-side measurements reported as ratios; nothing here is a pass/fail test.
 bench: venv
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/sandbox_scale.py
 
 clean:
 	rm -rf $(VENV) tests/output

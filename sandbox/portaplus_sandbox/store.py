@@ -9,6 +9,7 @@ IDs are SQLite AUTOINCREMENT keys: monotonic, never reused, never derived from n
 from __future__ import annotations
 
 import contextlib
+import copy
 import queue
 import sqlite3
 import threading
@@ -452,6 +453,10 @@ class Db:
     def cdrs(self, where: CdrFilter, *, after: tuple[int, int] | None = None,
              limit: int | None = None, offset: int = 0) -> list[sqlite3.Row]:
         """CDRs in (connect_time, id) order; `after` is a keyset cursor from a previous page."""
+        if after is not None and not where.by_bill_time:
+            # The cursor row met the start bound, so the cursor is the tighter lower bound; with
+            # both, SQLite seeks from the start and each page costs a scan up to the cursor.
+            where = where.without_start()
         clauses, params = where.sql()
         if after is not None:
             clauses.append("(r.connect_time, r.id) > (?, ?)")
@@ -499,6 +504,11 @@ class CdrFilter:
         self.connected_only = connected_only
         self.by_bill_time = by_bill_time
         self.i_products = i_products
+
+    def without_start(self) -> "CdrFilter":
+        trimmed = copy.copy(self)
+        trimmed.start = None
+        return trimmed
 
     def key(self) -> tuple:
         """Identity of the result set (for the paging cache)."""
