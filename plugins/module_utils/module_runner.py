@@ -39,16 +39,14 @@ def single_argument_spec(item_options, **scope_options):
 
 
 def run_resource_module(module, build_spec, single=False):
-    """Build the client and the spec, run the engine, and exit or fail the module."""
+    """Build the client and the spec, run the engine, and exit or fail the module.
+
+    Secrets need no handling here: client_from_module registers every no_log value (the
+    License, passwords in options and suboptions) for redaction.
+    """
     client = client_from_module(module)
     try:
         spec = build_spec(client, module.params)
-        for name, field in spec.fields.items():
-            if field.secret:
-                items = [module.params] if single else (module.params.get("config") or [])
-                for item in items:
-                    if item.get(name):
-                        client.add_secret(item[name])
         if single:
             item = dict((name, module.params.get(name)) for name in [spec.key] + list(spec.fields))
             result = run_single(spec, item, module.params["state"], check_mode=module.check_mode)
