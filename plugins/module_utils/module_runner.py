@@ -12,11 +12,40 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
     client_from_module, connection_argument_spec, fail_from_error)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
     STATES, SINGLE_STATES, Engine, IncompleteChangeError, InputError, run_single)
+
+
+@contextlib.contextmanager
+def failures_reported(module, client):
+    """Turn every expected error into a secret-free fail_json."""
+    try:
+        yield
+    except InputError as exc:
+        module.fail_json(msg=client.redact(str(exc)), changed=False)
+    except IncompleteChangeError as exc:
+        module.fail_json(msg=client.redact(str(exc)), changed=True)
+    except (PortaPlusError, ValueError) as exc:
+        fail_from_error(module, exc)
+
+
+def info_argument_spec(**options):
+    spec = connection_argument_spec()
+    spec.update(options)
+    return spec
+
+
+def run_info_module(module, read):
+    """Read-only modules: ``read(client, params)`` returns the result's keys."""
+    client = client_from_module(module)
+    with failures_reported(module, client):
+        result = read(client, module.params)
+    module.exit_json(changed=False, **result)
 
 
 def list_argument_spec(item_options, **scope_options):
@@ -45,7 +74,7 @@ def run_resource_module(module, build_spec, single=False):
     License, passwords in options and suboptions) for redaction.
     """
     client = client_from_module(module)
-    try:
+    with failures_reported(module, client):
         spec = build_spec(client, module.params)
         if single:
             item = dict((name, module.params.get(name)) for name in [spec.key] + list(spec.fields))
@@ -57,12 +86,6 @@ def run_resource_module(module, build_spec, single=False):
             result = Engine(spec).run(module.params.get("config"), module.params["state"],
                                       check_mode=module.check_mode,
                                       max_deletions=module.params.get("max_deletions"))
-    except InputError as exc:
-        module.fail_json(msg=client.redact(str(exc)), changed=False)
-    except IncompleteChangeError as exc:
-        module.fail_json(msg=client.redact(str(exc)), changed=True)
-    except (PortaPlusError, ValueError) as exc:
-        fail_from_error(module, exc)
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)

@@ -173,11 +173,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
     check_account_id, read_account_by_id, read_accounts, without_secrets)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
-    client_from_module, connection_argument_spec, fail_from_error)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import MAIN, Catalogue
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
 
 _SEARCHED = ("account_id", "first_name", "last_name", "email", "extension")
 
@@ -213,26 +210,18 @@ def find_accounts(client, params):
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        customer=dict(type="int"),
-        account_id=dict(type="str"),
-        product=dict(type="raw"),
-        blocked=dict(type="bool"),
-        search=dict(type="str"),
-    )
     module = AnsibleModule(
-        argument_spec=argument_spec,
+        argument_spec=info_argument_spec(
+            customer=dict(type="int"),
+            account_id=dict(type="str"),
+            product=dict(type="raw"),
+            blocked=dict(type="bool"),
+            search=dict(type="str"),
+        ),
         required_one_of=[("customer", "account_id")],
         supports_check_mode=True,
     )
-    client = client_from_module(module)
-    try:
-        module.exit_json(changed=False, accounts=find_accounts(client, module.params))
-    except InputError as exc:
-        module.fail_json(msg=client.redact(str(exc)))
-    except PortaPlusError as exc:
-        fail_from_error(module, exc)
+    run_info_module(module, lambda client, params: {"accounts": find_accounts(client, params)})
 
 
 if __name__ == "__main__":

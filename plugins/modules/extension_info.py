@@ -145,12 +145,10 @@ unavailable_numbers:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import (
     GET_EXTENSIONS, GET_EXTENSIONS_ACTIVE_CALLS, GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS, GET_EXTENSIONS_OF_PRODUCTS,
     GET_ONLINE_ACCOUNTS, GET_UNAVAILABLE_EXTENSIONS, call_for_customer, extension_item)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
-    client_from_module, connection_argument_spec, fail_from_error)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
 
 
@@ -193,35 +191,32 @@ def used_numbers(client, customer):
     return sorted(u"%s" % record.get("id") for record in response.get("ExtensionLst") or [])
 
 
+def read(client, params):
+    for index, product in enumerate(params["products"]):
+        if product <= 0:
+            raise InputError("products[%d]" % index, "must be a product id greater than 0", product)
+    result = {"extensions": list_extensions(client, params["customer"], params["products"], params["active_calls"])}
+    if params["sip_status"]:
+        online = online_accounts(client, params["customer"])
+        for item in result["extensions"]:
+            item["sip_online"] = bool(item["i_account"]) and item["i_account"] in online
+    if params["unavailable_numbers"]:
+        result["unavailable_numbers"] = used_numbers(client, params["customer"])
+    return result
+
+
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        customer=dict(type="int", required=True),
-        products=dict(type="list", elements="int", default=[]),
-        active_calls=dict(type="bool", default=False),
-        sip_status=dict(type="bool", default=False),
-        unavailable_numbers=dict(type="bool", default=False),
+    module = AnsibleModule(
+        argument_spec=info_argument_spec(
+            customer=dict(type="int", required=True),
+            products=dict(type="list", elements="int", default=[]),
+            active_calls=dict(type="bool", default=False),
+            sip_status=dict(type="bool", default=False),
+            unavailable_numbers=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    client = client_from_module(module)
-    result = {"changed": False}
-    try:
-        for index, product in enumerate(params["products"]):
-            if product <= 0:
-                raise InputError("products[%d]" % index, "must be a product id greater than 0", product)
-        result["extensions"] = list_extensions(client, params["customer"], params["products"], params["active_calls"])
-        if params["sip_status"]:
-            online = online_accounts(client, params["customer"])
-            for item in result["extensions"]:
-                item["sip_online"] = bool(item["i_account"]) and item["i_account"] in online
-        if params["unavailable_numbers"]:
-            result["unavailable_numbers"] = used_numbers(client, params["customer"])
-    except InputError as exc:
-        module.fail_json(msg=client.redact(str(exc)))
-    except (PortaPlusError, ValueError) as exc:
-        fail_from_error(module, exc)
-    module.exit_json(**result)
+    run_info_module(module, read)
 
 
 if __name__ == "__main__":

@@ -112,9 +112,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
-    client_from_module, connection_argument_spec, fail_from_error)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
 
@@ -141,19 +139,11 @@ def read_catalogue(client, currency, search):
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        currency=dict(type="str"),
-        search=dict(type="str"),
+    module = AnsibleModule(
+        argument_spec=info_argument_spec(currency=dict(type="str"), search=dict(type="str")),
+        supports_check_mode=True,
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = client_from_module(module)
-    try:
-        module.exit_json(changed=False, **read_catalogue(client, module.params["currency"], module.params["search"]))
-    except InputError as exc:
-        module.fail_json(msg=client.redact(str(exc)))
-    except PortaPlusError as exc:
-        fail_from_error(module, exc)
+    run_info_module(module, lambda client, params: read_catalogue(client, params["currency"], params["search"]))
 
 
 if __name__ == "__main__":
