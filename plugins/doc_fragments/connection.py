@@ -6,25 +6,32 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# Modules and lookup/inventory plugins document the same options; only how a value may be
-# given (environment and variables for plugins) and the retry wording differ, so the shared
-# text is written once here and both variants are assembled from it.
 
+class ModuleDocFragment(object):
+    """Connection options of every module (DOCUMENTATION) and every lookup/inventory plugin (PLUGINS)."""
 
-def _url_and_license(extra_url, extra_license):
-    return (r'''  url:
+    # Modules: extends_documentation_fragment: [portaplus.softswitch.connection]
+    DOCUMENTATION = r'''
+options:
+  url:
     description:
       - Base URL of the Porta Plus 2 Web Services, for example C(https://api.example.com).
       - Must start with C(http://) or C(https://); a path prefix is kept, a trailing slash is ignored.
-''' + extra_url + r'''  license:
+      - If not set, the value of the E(PORTAPLUS_URL) environment variable is used.
+      - Can be set for all modules of the collection at once with C(module_defaults) and the action
+        group C(group/portaplus.softswitch.api).
+    type: str
+    required: true
+  license:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
+      - If not set, the value of the E(PORTAPLUS_LICENSE) environment variable is used.
       - Never shown in results, messages or logs; it is replaced by C(********).
-''' + extra_license)
-
-
-# The options both variants share, word for word.
-_TLS_AND_TIMEOUT = r'''  validate_certs:
+      - Can be set for all modules of the collection at once with C(module_defaults) and the action
+        group C(group/portaplus.softswitch.api).
+    type: str
+    required: true
+  validate_certs:
     description:
       - Verify the server's TLS certificate.
       - Set to V(false) only for test servers with self-signed certificates; prefer O(ca_path).
@@ -41,30 +48,7 @@ _TLS_AND_TIMEOUT = r'''  validate_certs:
       - An integer or a decimal number greater than 0.
     type: float
     default: 30
-'''
-
-_PROXY_NOTE = r'''notes:
-  - Requests honour the usual proxy environment variables (C(HTTPS_PROXY), C(HTTP_PROXY), C(NO_PROXY)).
-'''
-
-_MODULE_DEFAULTS = r'''      - Can be set for all modules of the collection at once with C(module_defaults) and the action
-        group C(group/portaplus.softswitch.api).
-'''
-
-
-class ModuleDocFragment(object):
-    """Connection options of every module (DOCUMENTATION) and every lookup/inventory plugin (PLUGINS)."""
-
-    # Modules: extends_documentation_fragment: [portaplus.softswitch.connection]
-    DOCUMENTATION = "\noptions:\n" + _url_and_license(
-        r'''      - If not set, the value of the E(PORTAPLUS_URL) environment variable is used.
-''' + _MODULE_DEFAULTS + r'''    type: str
-    required: true
-''',
-        r'''      - If not set, the value of the E(PORTAPLUS_LICENSE) environment variable is used.
-''' + _MODULE_DEFAULTS + r'''    type: str
-    required: true
-''') + _TLS_AND_TIMEOUT + r'''  retries:
+  retries:
     description:
       - How many times a request is repeated after a connection error, a timeout or an HTTP status 429, 502, 503 or 504,
         with exponential backoff, where repeating is safe.
@@ -74,32 +58,61 @@ class ModuleDocFragment(object):
       - V(0) disables retries.
     type: int
     default: 3
-''' + _PROXY_NOTE + r'''requirements:
+notes:
+  - Requests honour the usual proxy environment variables (C(HTTPS_PROXY), C(HTTP_PROXY), C(NO_PROXY)).
+requirements:
   - requests >= 2.28 (Python library on the host that runs the task)
 '''
 
     # Lookup and inventory plugins: extends_documentation_fragment: [portaplus.softswitch.connection.plugins]
-    PLUGINS = "\noptions:\n" + _url_and_license(
-        r'''    type: str
+    PLUGINS = r'''
+options:
+  url:
+    description:
+      - Base URL of the Porta Plus 2 Web Services, for example C(https://api.example.com).
+      - Must start with C(http://) or C(https://); a path prefix is kept, a trailing slash is ignored.
+    type: str
     required: true
     env:
       - name: PORTAPLUS_URL
     vars:
       - name: portaplus_url
-''',
-        r'''    type: str
+  license:
+    description:
+      - The License key of the reseller. It selects the data the API shows and acts on.
+      - Never shown in results, messages or logs; it is replaced by C(********).
+    type: str
     required: true
     env:
       - name: PORTAPLUS_LICENSE
     vars:
       - name: portaplus_license
-''') + _TLS_AND_TIMEOUT + r'''  retries:
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate.
+      - Set to V(false) only for test servers with self-signed certificates; prefer O(ca_path).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file (or a directory prepared with C(c_rehash)) of CA certificates used to verify the server's
+        certificate instead of the default trust store.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the connection to be made and, separately, for the server to answer, per HTTP request.
+      - An integer or a decimal number greater than 0.
+    type: float
+    default: 30
+  retries:
     description:
       - How many times a request is repeated after a connection error, a timeout or an HTTP status 429, 502, 503 or 504,
         with exponential backoff. Lookups and inventories only read, so every such request may be repeated.
       - V(0) disables retries.
     type: int
     default: 3
-''' + _PROXY_NOTE + r'''requirements:
+notes:
+  - Requests honour the usual proxy environment variables (C(HTTPS_PROXY), C(HTTP_PROXY), C(NO_PROXY)).
+requirements:
   - requests >= 2.28 (Python library on the controller)
 '''
