@@ -18,14 +18,18 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.resource impo
 GET_CUSTOMER_ACCOUNTS = Route("GET", "/GetAccounts/{License}/{ICustomer}", "Product")
 
 
+def call_for_customer(client, customer, route, **path):
+    """One request scoped to ``customer``; a customer the License cannot see is bad input (A2)."""
+    path["ICustomer"] = customer
+    try:
+        return client.call(route, path=path)
+    except NotFoundError:
+        raise InputError("customer", "no customer with this id is visible to the License", customer)
+
+
 def read_customer_accounts(client, customer):
     """Every open account of ``customer`` as the API returns them (ProductAccount dicts).
 
-    One request, whatever the number of accounts (assumption A11). A customer the License
-    cannot see is reported as bad input on the ``customer`` option.
+    One request, whatever the number of accounts (assumption A11).
     """
-    try:
-        response = client.call(GET_CUSTOMER_ACCOUNTS, path={"ICustomer": customer})
-    except NotFoundError:
-        raise InputError("customer", "no customer with this id is visible to the License", customer)
-    return response.get("Accounts") or []
+    return call_for_customer(client, customer, GET_CUSTOMER_ACCOUNTS).get("Accounts") or []

@@ -21,8 +21,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import FORMAT_SUFFIXES, NotFoundError, Route
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import FORMAT_SUFFIXES, Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Field, InputError, ResourceSpec
 
 OP = "CustomerExtension"
@@ -61,15 +61,6 @@ def extension_item(record):
         "first_name": record.get("firstname") or "",
         "last_name": record.get("lastname") or "",
     }
-
-
-def call_for_customer(client, customer, route, **path):
-    """One read scoped to ``customer``; a customer the License cannot see is bad input (A2)."""
-    path["ICustomer"] = customer
-    try:
-        return client.call(route, path=path)
-    except NotFoundError:
-        raise InputError("customer", "no customer with this id is visible to the License", customer)
 
 
 def read_extensions(client, customer):

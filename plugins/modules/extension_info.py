@@ -145,9 +145,10 @@ unavailable_numbers:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import (
     GET_EXTENSIONS, GET_EXTENSIONS_ACTIVE_CALLS, GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS, GET_EXTENSIONS_OF_PRODUCTS,
-    GET_ONLINE_ACCOUNTS, GET_UNAVAILABLE_EXTENSIONS, call_for_customer, extension_item)
+    GET_ONLINE_ACCOUNTS, GET_UNAVAILABLE_EXTENSIONS, extension_item)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
 
