@@ -28,7 +28,7 @@ import math
 import re
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
-    FORMAT_SUFFIXES, NotFoundError, OutcomeUnknownError, PortaPlusError, Route)
+    NotFoundError, OutcomeUnknownError, PortaPlusError, Route, path_segment_problem)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
@@ -195,11 +195,9 @@ def check_account_id(option, value):
 def check_new_account_id(option, value):
     """An account ID to create: letters, digits and . _ @ + - only (a SIP user name), no format suffix."""
     text = check_account_id(option, value)
-    if "/" in text:
-        raise InputError(option, "must not contain '/'", text)
-    if text.lower().endswith(FORMAT_SUFFIXES):
-        raise InputError(option, "must not end in %s, which the API strips from a URL as a format suffix"
-                         % "/".join(FORMAT_SUFFIXES), text)
+    problem = path_segment_problem(text)
+    if problem:
+        raise InputError(option, problem, text)
     if not _ACCOUNT_ID.match(text):
         raise InputError(option, "may contain only the ASCII letters A-Z and a-z, the digits 0-9 and . _ @ + -", text)
     return text

@@ -51,6 +51,26 @@ REDACTED = "********"
 
 #: Path values ServiceStack would strip as a format suffix (API_FACTS C.2, A14).
 FORMAT_SUFFIXES = (".json", ".xml", ".jsv", ".csv", ".html")
+_SUFFIX_REASON = "must not end in %s, which ServiceStack strips as a format suffix" % "/".join(FORMAT_SUFFIXES)
+_DOT_REASON = "'.' and '..' cannot be sent as path segments"
+
+
+def path_segment_problem(text):
+    """Why ``text`` cannot travel as one route variable (A14), or None when it can.
+
+    The client refuses such values before sending; resource specs call this to fail earlier,
+    naming the user's option.
+    """
+    if not text:
+        return "must not be empty"
+    if "/" in text:
+        return "must not contain '/'"
+    if text.lower().endswith(FORMAT_SUFFIXES):
+        return _SUFFIX_REASON
+    if text in (".", ".."):
+        return _DOT_REASON
+    return None
+
 
 #: Statuses a safe (reading) request is retried on.
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
@@ -469,17 +489,15 @@ class PortaPlusClient:
             text = value
         else:
             raise self._path_error(route, variable, value, "must be a string, integer or boolean, got %s" % type(value).__name__)
-        if not text and not wildcard:
-            raise self._path_error(route, variable, value, "must not be empty")
-        if "/" in text and not wildcard:
-            raise self._path_error(route, variable, value, "must not contain '/'")
-        if text.lower().endswith(FORMAT_SUFFIXES):
-            raise self._path_error(
-                route, variable, value,
-                "must not end in %s, which ServiceStack strips as a format suffix" % "/".join(FORMAT_SUFFIXES))
+        if wildcard:  # may be empty and span segments: only the path's end and dot segments matter
+            problem = _SUFFIX_REASON if text.lower().endswith(FORMAT_SUFFIXES) else None
+        else:
+            problem = path_segment_problem(text)
+        if problem:
+            raise self._path_error(route, variable, value, problem)
         segments = text.split("/")
         if any(segment in (".", "..") for segment in segments):
-            raise self._path_error(route, variable, value, "'.' and '..' cannot be sent as path segments")
+            raise self._path_error(route, variable, value, _DOT_REASON)
         return "/".join(quote(segment, safe="") for segment in segments)
 
     def render(self, route, path=None):

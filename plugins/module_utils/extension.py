@@ -21,7 +21,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import FORMAT_SUFFIXES, Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route, path_segment_problem
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Field, InputError, ResourceSpec
 
@@ -91,13 +91,9 @@ def check_name(option, value):
         raise InputError(option, "must not be empty or blank", text)
     if len(text) > NAME_MAX_LENGTH:
         raise InputError(option, "must be at most %d characters long, got %d" % (NAME_MAX_LENGTH, len(text)), text)
-    if "/" in text:
-        raise InputError(option, "must not contain '/': the API takes the name as one URL path segment", text)
-    if text.lower().endswith(FORMAT_SUFFIXES):
-        raise InputError(option, "must not end in %s, which the API strips from a URL as a format suffix"
-                         % "/".join(FORMAT_SUFFIXES), text)
-    if text in (".", ".."):
-        raise InputError(option, "must not be '.' or '..', which cannot be sent as a URL path segment", text)
+    problem = path_segment_problem(text)
+    if problem:
+        raise InputError(option, "%s: the API takes the name as one URL path segment" % problem, text)
     if _CONTROL_CHARACTERS.search(text):
         raise InputError(option, "must not contain control characters (tab, newline, ...)", text)
     return text
