@@ -10,14 +10,17 @@ No test asserts on these numbers. Usage: `make bench` or `python benchmarks/sand
 import argparse
 import json
 import os
+import sys
 import time
 import urllib.request
 
-from portaplus_sandbox.testing import SandboxServer
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import table, write_section  # noqa: E402
+from portaplus_sandbox.testing import SandboxServer  # noqa: E402
 
 PAGED = ("{url}/getCustomerAccountCDRSWithOffset/DEMO-LICENSE/1001/2000-01-01/2100-01-01/true/false/true/"
          "{offset}/false/UTC/false")
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def fetch_page(url, offset):
@@ -40,7 +43,8 @@ def walk(url):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cdrs", type=int, default=1000000, help="CDRs to seed (default 1,000,000)")
+    parser.add_argument("--cdrs", type=int, default=int(os.environ.get("BENCH_SCALE_CDRS") or 1000000),
+                        help="CDRs to seed (BENCH_SCALE_CDRS, default 1,000,000)")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -55,13 +59,16 @@ def main():
     result = {"cdrs": args.cdrs, "seed_seconds": round(seeded, 2), "customer_cdrs": total, "pages": len(times),
               "walk_seconds": round(sum(times), 2), "first_pages_s": round(head, 4), "last_pages_s": round(tail, 4),
               "walk_ratio": round(tail / head, 2), "deep_jump_ratio": round(deep_jump / first_jump, 2)}
-    print("seeded %d CDRs and started the server in %.1f s" % (args.cdrs, seeded))
-    print("walked customer 1001's %d CDRs in %d pages of 1000: %.1f s" % (total, len(times), sum(times)))
-    print("last ten pages %.3f s each vs first ten %.3f s: ratio %.2f (about 1: indexed, no scan per page)"
-          % (tail, head, result["walk_ratio"]))
-    print("jump to a never-served deep Offset: %.2f x the first page (LIMIT/OFFSET fallback)" % result["deep_jump_ratio"])
-    os.makedirs(RESULTS, exist_ok=True)
-    with open(os.path.join(RESULTS, "sandbox_scale.json"), "w") as handle:
+    text = "## Sandbox at scale\n\n" + __doc__.split("\n\n")[1] + "\n\n" + table(["measure", "value"], [
+        ["CDRs seeded (and server started)", "%d in %.1f s" % (args.cdrs, seeded)],
+        ["customer 1001's CDRs walked", "%d in %d pages, %.1f s" % (total, len(times), sum(times))],
+        ["one page, first ten", "%.3f s" % head],
+        ["one page, last ten", "%.3f s" % tail],
+        ["last ten / first ten (about 1: no scan per page)", "%.2fx" % result["walk_ratio"]],
+        ["jump to a never-served deep Offset / first page", "%.2fx" % result["deep_jump_ratio"]],
+    ])
+    print(text)
+    with open(write_section("sandbox_scale", text)[:-3] + ".json", "w") as handle:
         json.dump(result, handle, indent=2)
 
 

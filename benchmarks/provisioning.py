@@ -1,0 +1,328 @@
+"""Provisioning: N accounts, each with an extension and one add-on, four ways, in one run.
+
+On a fresh sandbox customer (seed `empty`, customer 1001) every variant reaches the same end
+state, checked after its first run: N accounts on product 2 (Hosted PBX Seat), each with
+add-on 11 (Call Recording) and an extension named after the account holder.
+
+- A, what users write today: ansible.builtin.uri against the documented routes, one
+  request per object, in loops; idempotent as a careful user makes it (read the customer's
+  accounts and extensions once, loop only over what is missing);
+- B, the collection's single-object modules (account, extension, account_addon) in loops;
+- c, the collection's list modules (accounts, extensions): one task each; and the
+  `customer` role when roles/customer exists;
+- d, the floor: a playbook with as many ansible.builtin.ping tasks as c runs, loading the
+  same variables: what Ansible itself costs for that many tasks.
+
+Each runs twice: the first run provisions, the second must change nothing (c and d repeat
+that BENCH_REPEAT times from a fresh customer and report the median). Reported: wall
+time, CPU (user + system of ansible-playbook and every process under it), peak RSS (the
+largest process), HTTP requests and writes from the sandbox's own log; the ratios A/c, B/c,
+c/d measured in the same run; and the fewest requests the API needs for the same change.
+With --latency-ms the same set runs again against a sandbox that delays every request.
+
+Usage: `python benchmarks/provisioning.py --sizes 100,1000` (defaults come from the BENCH_*
+variables described in benchmarks/README.md). Writes provisioning.md (and .json) to
+$BENCH_RESULTS, default benchmarks/results/.
+"""
+import argparse
+import json
+import os
+import sys
+import statistics
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import (  # noqa: E402
+    REPO, LICENSE, ansible_command, measure, playbook_env, ratio, recap, table, write_section,
+)
+from portaplus_sandbox.testing import SandboxServer  # noqa: E402
+
+CUSTOMER = 1001
+PRODUCT = 2            # Hosted PBX Seat
+ADDON = 11             # Call Recording
+FIRST_EXTENSION = 10000
+# The fewest requests the API needs, by route: first run = read the customer's accounts (an
+# idempotent tool must look first), one CreateAccounts carrying every account with its
+# extension number, one read back (the create answer names one account, A8), one
+# UpdateAccountByProductAddons for all add-ons; no-op = read accounts (add-ons, extension
+# numbers) and extensions (their names).
+LOWER_BOUND = {"first": 4, "noop": 2}
+
+PLAY = """- name: {name}
+  hosts: localhost
+  gather_facts: false
+  connection: local
+  tasks:
+"""
+
+URI_LOOPS = PLAY.format(name="Provision with ansible.builtin.uri, one request per object") + """
+    - name: Read the customer's accounts
+      ansible.builtin.uri:
+        url: "{{ api }}/GetAccounts/{{ license }}/{{ customer }}"
+      register: existing
+      no_log: true                      # the License is in the URL
+
+    - name: Create each missing account
+      ansible.builtin.uri:
+        url: "{{ api }}/CreateAccounts"
+        method: POST
+        body_format: json
+        body:
+          License: "{{ license }}"
+          AccountRequest:
+            ICustomer: "{{ customer }}"
+            DefaultValues: {ProductId: "{{ item.product }}"}
+            AccountsToCreate: [{AcntId: "{{ item.account_id }}", FirstName: "{{ item.first_name }}",
+                                LastName: "{{ item.last_name }}"}]
+      loop: "{{ accounts | rejectattr('account_id', 'in', existing.json.Accounts | map(attribute='AccountId')) }}"
+      loop_control: {label: "{{ item.account_id }}"}
+      no_log: true
+      changed_when: true
+
+    - name: Read the accounts again, for the ids of the new ones
+      ansible.builtin.uri:
+        url: "{{ api }}/GetAccounts/{{ license }}/{{ customer }}"
+      register: current
+      no_log: true
+
+    - name: Read the customer's extensions
+      ansible.builtin.uri:
+        url: "{{ api }}/GetCustomerExtensions/{{ license }}/{{ customer }}"
+      register: current_extensions
+      no_log: true
+
+    - name: Index accounts by account ID
+      ansible.builtin.set_fact:
+        by_id: "{{ current.json.Accounts | items2dict(key_name='AccountId', value_name='IAccount') }}"
+        addons_by_id: "{{ current.json.Accounts | items2dict(key_name='AccountId', value_name='ActiveAddons') }}"
+        taken_numbers: "{{ current_extensions.json.ExtensionLst | default([]) | map(attribute='id') | list }}"
+
+    - name: Add each missing extension
+      ansible.builtin.uri:
+        url: "{{ api }}/AddCustomerExtension/{{ license }}/{{ customer }}/{{ item.name | urlencode }}/{{ item.number }}/{{ by_id[item.account_id] }}"
+      loop: "{{ extensions | rejectattr('number', 'in', taken_numbers) }}"
+      loop_control: {label: "{{ item.number }}"}
+      no_log: true
+      changed_when: true
+
+    - name: Assign the add-on where it is missing, keeping the others (the route replaces the set)
+      ansible.builtin.uri:
+        url: "{{ api }}/UpdateAccountByProductAddons/{{ license }}"
+        method: POST
+        body_format: json
+        body:
+          Accounts:
+            - IAccount: "{{ by_id[item.account_id] }}"
+              assigned_addons: "{{ addons_by_id[item.account_id] + [{'IProduct': addon}] }}"
+      loop: "{{ accounts }}"
+      loop_control: {label: "{{ item.account_id }}"}
+      when: addon not in addons_by_id[item.account_id] | map(attribute='IProduct')
+      no_log: true
+      changed_when: true
+"""
+
+SINGLE_OBJECT_LOOPS = PLAY.format(name="Provision with the single-object modules in loops") + """
+    - name: One account per module run
+      portaplus.softswitch.account:
+        customer: "{{ customer }}"
+        account_id: "{{ item.account_id }}"
+        product: "{{ item.product }}"
+        first_name: "{{ item.first_name }}"
+        last_name: "{{ item.last_name }}"
+      loop: "{{ accounts }}"
+      loop_control: {label: "{{ item.account_id }}"}
+
+    - name: One extension per module run
+      portaplus.softswitch.extension:
+        customer: "{{ customer }}"
+        number: "{{ item.number }}"
+        name: "{{ item.name }}"
+        account_id: "{{ item.account_id }}"
+      loop: "{{ extensions }}"
+      loop_control: {label: "{{ item.number }}"}
+
+    - name: One add-on per module run
+      portaplus.softswitch.account_addon:
+        customer: "{{ customer }}"
+        account_id: "{{ item.account_id }}"
+        addon: "{{ addon }}"
+      loop: "{{ accounts }}"
+      loop_control: {label: "{{ item.account_id }}"}
+"""
+
+LIST_MODULES = PLAY.format(name="Provision with the list modules") + """
+    - name: All accounts with their add-on and extension number, in one batch
+      portaplus.softswitch.accounts:
+        customer: "{{ customer }}"
+        state: merged
+        config: "{{ accounts }}"
+
+    - name: Extension names and bindings
+      portaplus.softswitch.extensions:
+        customer: "{{ customer }}"
+        state: merged
+        config: "{{ extensions }}"
+"""
+
+FLOOR_TASK = """
+    - name: Ansible's own cost of one task
+      ansible.builtin.ping:
+"""
+
+
+def desired_state(count):
+    """The same N accounts and extensions for every variant, as extra vars."""
+    accounts, extensions = [], []
+    for n in range(count):
+        account_id = "4416329%05d" % n
+        number = str(FIRST_EXTENSION + n)
+        accounts.append({"account_id": account_id, "product": PRODUCT, "first_name": "Bench",
+                         "last_name": "User %d" % n, "extension": number, "addons": [ADDON]})
+        # CreateAccounts names an extension after the account holder (A29): the same name here.
+        extensions.append({"number": number, "name": "Bench User %d" % n, "account_id": account_id})
+    return {"customer": CUSTOMER, "addon": ADDON, "accounts": accounts, "extensions": extensions}
+
+
+def variants(list_tasks):
+    """(key, label, playbook text); the floor has as many tasks as the list-module run."""
+    found = [("A", "A: uri loops", URI_LOOPS),
+             ("B", "B: single-object modules in loops", SINGLE_OBJECT_LOOPS),
+             ("c", "c: list modules (accounts, extensions)", LIST_MODULES)]
+    found.append(("d", "d: floor, %d x ansible.builtin.ping" % list_tasks,
+                  PLAY.format(name="Ansible's floor") + FLOOR_TASK * list_tasks))
+    return found
+
+
+def get(url, path):
+    with urllib.request.urlopen(url + path, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def check_end_state(url, wanted):
+    """Fail loudly unless the customer has exactly the wanted accounts, add-ons and extensions."""
+    accounts = get(url, "/GetAccounts/%s/%d" % (LICENSE, CUSTOMER)).get("Accounts") or []
+    extensions = get(url, "/GetCustomerExtensions/%s/%d" % (LICENSE, CUSTOMER)).get("ExtensionLst") or []
+    have = dict((a["AccountId"], (a["IProduct"], sorted(x["IProduct"] for x in a.get("ActiveAddons") or []),
+                                  a.get("ExtensionNumber"))) for a in accounts)
+    want = dict((a["account_id"], (PRODUCT, [ADDON], a["extension"])) for a in wanted["accounts"])
+    names = dict((e["id"], (e["name"], e["account_id"])) for e in extensions)
+    want_names = dict((e["number"], (e["name"], e["account_id"])) for e in wanted["extensions"])
+    if have != want or names != want_names:
+        wrong = sorted(k for k in set(have) | set(want) if have.get(k) != want.get(k))[:5]
+        wrong += sorted(k for k in set(names) | set(want_names) if names.get(k) != want_names.get(k))[:5]
+        raise SystemExit("end state differs from the wanted one, e.g. %s" % wrong)
+
+
+def run_variant(server, text, vars_file, workdir, key, wanted, repeat):
+    """First run and no-op re-run, `repeat` times from a fresh customer; the median of each figure."""
+    path = os.path.join(workdir, key + ".yml")
+    with open(path, "w") as handle:
+        handle.write(text)
+    env = playbook_env(server.url)
+    command = [ansible_command("ansible-playbook"), path, "-e", "@" + vars_file,
+               "-e", "api=%s license=%s" % (server.url, LICENSE)]
+    samples = {"first": [], "noop": []}
+    for _ in range(repeat):
+        server.reset()
+        for phase in ("first", "noop"):
+            server.clear_log()
+            result = measure(command, env=env)
+            counters = server.counters()
+            counts = recap(result.pop("stdout"))
+            result.update(requests=counters["requests"], writes=counters["writes"],
+                          tasks=counts["ok"] + counts["skipped"] + counts["failed"], changed=counts["changed"])
+            samples[phase].append(result)
+            if phase == "first" and key != "d":
+                check_end_state(server.url, wanted)
+    return dict((phase, dict((metric, statistics.median_low(run[metric] for run in runs)) for metric in runs[0]))
+                for phase, runs in samples.items())
+
+
+def measure_size(count, latency_ms, baseline_max, repeat, log):
+    wanted = desired_state(count)
+    with tempfile.TemporaryDirectory() as workdir:
+        vars_file = os.path.join(workdir, "vars.json")
+        with open(vars_file, "w") as handle:
+            json.dump(wanted, handle)
+        rows = {}
+        extra = ["--latency-ms", str(latency_ms)] if latency_ms else []
+        with SandboxServer(seed="empty", extra_args=extra) as server:
+            for key, label, text in variants(list_tasks=2):
+                if key in "AB" and count > baseline_max:
+                    continue
+                started = time.monotonic()
+                runs = run_variant(server, text, vars_file, workdir, key, wanted, 1 if key in "AB" else repeat)
+                rows[key] = dict(label=label, **runs)
+                log("N=%d latency=%gms %s: %.1f s" % (count, latency_ms, label, time.monotonic() - started))
+    return rows
+
+
+def section(count, latency_ms, rows):
+    """The markdown for one size and latency: measurements, ratios, requests against the bound."""
+    title = "### %d accounts, each with an extension and an add-on; sandbox latency %g ms\n\n" % (count, latency_ms)
+    measured = []
+    for row in rows.values():
+        for phase, name in (("first", "first run"), ("noop", "no-op re-run")):
+            run = row[phase]
+            measured.append([row["label"], name, run["tasks"], run["wall_s"], run["cpu_s"],
+                             run["peak_rss_mb"], run["requests"], run["writes"], run["changed"]])
+    text = title + table(["variant", "run", "tasks", "wall s", "CPU s", "peak RSS MB", "requests", "writes",
+                          "changed"], measured)
+    ratios = []
+    for top, bottom in (("A", "c"), ("B", "c"), ("c", "d")):
+        if top in rows and bottom in rows:
+            cells = ["%s/%s" % (top, bottom)]
+            for phase in ("first", "noop"):
+                for metric in ("wall_s", "cpu_s"):
+                    cells.append("%.1fx" % ratio(rows[top][phase][metric], rows[bottom][phase][metric]))
+            ratios.append(cells)
+    if ratios:
+        text += "\n" + table(["ratio", "first run wall", "first run CPU", "no-op wall", "no-op CPU"], ratios)
+    if "c" in rows:
+        text += ("\nRequests of c: %d on the first run (the API needs at least %d), %d on the no-op re-run "
+                 "(at least %d).\n" % (rows["c"]["first"]["requests"], LOWER_BOUND["first"],
+                                       rows["c"]["noop"]["requests"], LOWER_BOUND["noop"]))
+    return text
+
+
+def env_default(name, default):
+    return os.environ.get(name) or default
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=env_default("BENCH_SIZES", "100,1000"),
+                        help="comma-separated account counts (BENCH_SIZES, default 100,1000)")
+    parser.add_argument("--baseline-max", type=int, default=int(env_default("BENCH_BASELINE_MAX", "100")),
+                        help="largest N at which the slow baselines A and B run (BENCH_BASELINE_MAX, default 100)")
+    parser.add_argument("--latency-ms", type=float, default=float(env_default("BENCH_LATENCY_MS", "20")),
+                        help="repeat everything at this sandbox latency; 0 skips it (BENCH_LATENCY_MS, default 20)")
+    parser.add_argument("--repeat", type=int, default=int(env_default("BENCH_REPEAT", "3")),
+                        help="runs of the quick variants (c, d) whose median is reported (BENCH_REPEAT, default 3)")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+
+    def log(message):
+        print(message, flush=True)
+
+    text, raw = ["## Provisioning\n\n" + "\n\n".join(__doc__.split("\n\n")[1:4]) + "\n"], []
+    for latency_ms in [0.0] + ([args.latency_ms] if args.latency_ms else []):
+        for count in sizes:
+            rows = measure_size(count, latency_ms, args.baseline_max, args.repeat, log)
+            text.append(section(count, latency_ms, rows))
+            raw.append({"accounts": count, "latency_ms": latency_ms, "rows": rows})
+    skipped = [size for size in sizes if size > args.baseline_max]
+    if skipped:
+        text.append("Baselines A and B were not run at N = %s (BENCH_BASELINE_MAX=%d); see benchmarks/README.md.\n"
+                    % (", ".join(map(str, skipped)), args.baseline_max))
+    path = write_section("provisioning", "\n".join(text))
+    with open(os.path.join(os.path.dirname(path), "provisioning.json"), "w") as handle:
+        json.dump(raw, handle, indent=1)
+    print(open(path).read())
+
+
+if __name__ == "__main__":
+    main()

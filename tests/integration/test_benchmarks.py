@@ -1,0 +1,64 @@
+"""Smoke runs of `make bench`: the harness runs real benchmark scripts against real sandboxes
+and assembles latest.md. Tiny sizes; only shapes and request counts are asserted, never times."""
+import json
+import os
+import subprocess
+import sys
+
+BENCHMARKS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "benchmarks")
+sys.path.insert(0, BENCHMARKS)
+
+import harness  # noqa: E402
+
+ACCOUNTS = 2
+
+
+def run_harness(results, only, **env):
+    command = [sys.executable, os.path.join(BENCHMARKS, "harness.py"), "--only", only, "--results", str(results)]
+    return subprocess.run(command, env=dict(os.environ, **env), capture_output=True, text=True, timeout=900,
+                          check=False)
+
+
+def test_make_bench_writes_the_provisioning_table_with_request_counts(tmp_path):
+    proc = run_harness(tmp_path, "provisioning,sandbox_scale", BENCH_SIZES=str(ACCOUNTS), BENCH_LATENCY_MS="0",
+                       BENCH_BASELINE_MAX=str(ACCOUNTS), BENCH_REPEAT="1", BENCH_SCALE_CDRS="2000")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    latest = (tmp_path / "latest.md").read_text()
+    for fact in ("| cores |", "| memory |", "| CPU |", "| Python |", "| ansible-core |", "| date (UTC) |"):
+        assert fact in latest
+    assert latest.index("## Provisioning") < latest.index("## Sandbox at scale")
+    for label in ("A: uri loops", "B: single-object modules in loops", "c: list modules (accounts, extensions)",
+                  "d: floor, 2 x ansible.builtin.ping"):
+        assert "| %s | first run |" % label in latest
+        assert "| %s | no-op re-run |" % label in latest
+    for ratio in ("| A/c |", "| B/c |", "| c/d |"):
+        assert ratio in latest
+
+    [measured] = json.loads((tmp_path / "provisioning.json").read_text())
+    rows = measured["rows"]
+    # A: read accounts, one create per account, read again, read extensions, one extension and one
+    # add-on request per account; its re-run only reads.
+    assert (rows["A"]["first"]["requests"], rows["A"]["first"]["writes"]) == (3 * ACCOUNTS + 3, 3 * ACCOUNTS)
+    assert (rows["A"]["noop"]["requests"], rows["A"]["noop"]["writes"]) == (3, 0)
+    assert rows["B"]["first"]["writes"] == 3 * ACCOUNTS and rows["B"]["noop"]["writes"] == 0
+    # The list modules: a handful of requests whatever N, and a re-run that only reads.
+    assert rows["c"]["first"]["requests"] <= 8 and rows["c"]["first"]["writes"] <= 3
+    assert rows["c"]["noop"]["requests"] <= 3 and rows["c"]["noop"]["writes"] == 0
+    assert rows["c"]["noop"]["changed"] == rows["B"]["noop"]["changed"] == 0
+    assert rows["d"]["first"]["requests"] == 0 and rows["d"]["first"]["tasks"] == 2
+
+
+def test_harness_finds_every_benchmark_script_but_not_helpers():
+    found = harness.discover()
+    assert found[0] == "provisioning"
+    assert "sandbox_scale" in found
+    assert "harness" not in found and not [name for name in found if name.startswith("_")]
+
+
+def test_a_failing_benchmark_is_reported_in_latest_md_and_fails_the_harness(tmp_path):
+    outcomes = {"provisioning": (False, "`provisioning` exited 1 after 3 s", 3.0)}
+    path = harness.assemble(str(tmp_path), outcomes, harness.machine_facts())
+    text = open(path).read()
+    assert "## provisioning: failed" in text and "exited 1" in text
+    proc = run_harness(tmp_path, "no_such_benchmark")
+    assert proc.returncode != 0 and "no benchmark named no_such_benchmark" in proc.stderr
