@@ -167,6 +167,14 @@ LIST_MODULES = PLAY.format(name="Provision with the list modules") + """
         config: "{{ extensions }}"
 """
 
+CUSTOMER_ROLE = PLAY.format(name="Provision with the customer role") + """
+    - name: Apply one customer file
+      ansible.builtin.include_role:
+        name: portaplus.softswitch.customer
+      vars:
+        customer_file: "{{ customer_file_path }}"
+"""
+
 FLOOR_TASK = """
     - name: Ansible's own cost of one task
       ansible.builtin.ping:
@@ -186,14 +194,29 @@ def desired_state(count):
     return {"customer": CUSTOMER, "addon": ADDON, "accounts": accounts, "extensions": extensions}
 
 
-def variants(list_tasks):
-    """(key, label, playbook text); the floor has as many tasks as the list-module run."""
-    found = [("A", "A: uri loops", URI_LOOPS),
-             ("B", "B: single-object modules in loops", SINGLE_OBJECT_LOOPS),
-             ("c", "c: list modules (accounts, extensions)", LIST_MODULES)]
-    found.append(("d", "d: floor, %d x ansible.builtin.ping" % list_tasks,
-                  PLAY.format(name="Ansible's floor") + FLOOR_TASK * list_tasks))
-    return found
+def customer_file(wanted):
+    """The same desired state as a customer file of roles/customer (which takes no `extension`
+    in accounts: the role creates extensions with the extensions module)."""
+    accounts = [dict((k, v) for k, v in account.items() if k != "extension") for account in wanted["accounts"]]
+    return {"customer": wanted["customer"], "name": "Bench", "accounts": accounts, "extensions": wanted["extensions"]}
+
+
+def has_customer_role():
+    return os.path.exists(os.path.join(REPO, "roles", "customer", "tasks", "main.yml"))
+
+
+def floor(tasks):
+    return PLAY.format(name="Ansible's floor") + FLOOR_TASK * tasks
+
+
+VARIANTS = [("A", "A: uri loops", URI_LOOPS),
+            ("B", "B: single-object modules in loops", SINGLE_OBJECT_LOOPS),
+            ("c", "c: list modules (accounts, extensions)", LIST_MODULES),
+            ("r", "c: customer role", CUSTOMER_ROLE)]
+# The floor of each collection variant: as many ping tasks as that variant ran.
+FLOORS = {"c": "d", "r": "dr"}
+RATIOS = (("A", "c", "A/c"), ("B", "c", "B/c"), ("c", "d", "c/d"),
+          ("A", "r", "A/role"), ("B", "r", "B/role"), ("r", "dr", "role/its floor"))
 
 
 def get(url, path):
@@ -235,7 +258,7 @@ def run_variant(server, text, vars_file, workdir, key, wanted, repeat):
             result.update(requests=counters["requests"], writes=counters["writes"],
                           tasks=counts["ok"] + counts["skipped"] + counts["failed"], changed=counts["changed"])
             samples[phase].append(result)
-            if phase == "first" and key != "d":
+            if phase == "first" and not key.startswith("d"):
                 check_end_state(server.url, wanted)
     return dict((phase, dict((metric, statistics.median_low(run[metric] for run in runs)) for metric in runs[0]))
                 for phase, runs in samples.items())
@@ -245,18 +268,26 @@ def measure_size(count, latency_ms, baseline_max, repeat, log):
     wanted = desired_state(count)
     with tempfile.TemporaryDirectory() as workdir:
         vars_file = os.path.join(workdir, "vars.json")
+        customer_path = os.path.join(workdir, "customer.yml")
+        with open(customer_path, "w") as handle:
+            json.dump(customer_file(wanted), handle)      # JSON is YAML
         with open(vars_file, "w") as handle:
-            json.dump(wanted, handle)
+            json.dump(dict(wanted, customer_file_path=customer_path), handle)
         rows = {}
         extra = ["--latency-ms", str(latency_ms)] if latency_ms else []
         with SandboxServer(seed="empty", extra_args=extra) as server:
-            for key, label, text in variants(list_tasks=2):
-                if key in "AB" and count > baseline_max:
+            for key, label, text in VARIANTS:
+                if (key in "AB" and count > baseline_max) or (key == "r" and not has_customer_role()):
                     continue
                 started = time.monotonic()
                 runs = run_variant(server, text, vars_file, workdir, key, wanted, 1 if key in "AB" else repeat)
                 rows[key] = dict(label=label, **runs)
                 log("N=%d latency=%gms %s: %.1f s" % (count, latency_ms, label, time.monotonic() - started))
+                if key in FLOORS:
+                    tasks = runs["first"]["tasks"]
+                    runs = run_variant(server, floor(tasks), vars_file, workdir, FLOORS[key], wanted, repeat)
+                    rows[FLOORS[key]] = dict(label="d: floor%s, %d x ansible.builtin.ping"
+                                             % (" of the role" if key == "r" else "", tasks), **runs)
     return rows
 
 
@@ -272,9 +303,9 @@ def section(count, latency_ms, rows):
     text = title + table(["variant", "run", "tasks", "wall s", "CPU s", "peak RSS MB", "requests", "writes",
                           "changed"], measured)
     ratios = []
-    for top, bottom in (("A", "c"), ("B", "c"), ("c", "d")):
+    for top, bottom, name in RATIOS:
         if top in rows and bottom in rows:
-            cells = ["%s/%s" % (top, bottom)]
+            cells = [name]
             for phase in ("first", "noop"):
                 for metric in ("wall_s", "cpu_s"):
                     cells.append("%.1fx" % ratio(rows[top][phase][metric], rows[bottom][phase][metric]))

@@ -20,13 +20,15 @@ def run_harness(results, only, **env):
 
 
 def test_make_bench_writes_the_provisioning_table_with_request_counts(tmp_path):
-    proc = run_harness(tmp_path, "provisioning,sandbox_scale", BENCH_SIZES=str(ACCOUNTS), BENCH_LATENCY_MS="0",
-                       BENCH_BASELINE_MAX=str(ACCOUNTS), BENCH_REPEAT="1", BENCH_SCALE_CDRS="2000")
+    proc = run_harness(tmp_path, "provisioning,module_profile,sandbox_scale", BENCH_SIZES=str(ACCOUNTS),
+                       BENCH_LATENCY_MS="0", BENCH_BASELINE_MAX=str(ACCOUNTS), BENCH_REPEAT="1",
+                       BENCH_SCALE_CDRS="2000", BENCH_PROFILE_ACCOUNTS=str(ACCOUNTS))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     latest = (tmp_path / "latest.md").read_text()
     for fact in ("| cores |", "| memory |", "| CPU |", "| Python |", "| ansible-core |", "| date (UTC) |"):
         assert fact in latest
-    assert latest.index("## Provisioning") < latest.index("## Sandbox at scale")
+    assert latest.index("## Provisioning") < latest.index("## Module side") < latest.index("## Sandbox at scale")
+    assert "| accounts |" in latest and "| extensions |" in latest
     for label in ("A: uri loops", "B: single-object modules in loops", "c: list modules (accounts, extensions)",
                   "d: floor, 2 x ansible.builtin.ping"):
         assert "| %s | first run |" % label in latest
