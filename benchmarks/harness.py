@@ -89,7 +89,7 @@ def run(name, results):
     return True, "", seconds
 
 
-def assemble(results, outcomes, facts):
+def assemble(results, outcomes, facts, pending=()):
     lines = ["# Benchmark results\n",
              "Written by `make bench` (benchmarks/harness.py); how to read it: benchmarks/README.md. "
              "Timings depend on the machine and its load; compare only ratios measured in the same run.\n",
@@ -104,6 +104,8 @@ def assemble(results, outcomes, facts):
                 lines.append(handle.read().rstrip() + "\n")
         else:
             lines.append("## %s: failed\n\n%s" % (name, note))
+    if pending:
+        lines.append("Still running when this was written: %s.\n" % ", ".join(pending))
     path = os.path.join(results, "latest.md")
     with open(path, "w") as handle:
         handle.write("\n".join(lines).rstrip() + "\n")
@@ -124,8 +126,10 @@ def main():
     results = os.path.abspath(args.results)
     os.makedirs(results, exist_ok=True)
     facts = machine_facts()
-    outcomes = dict((name, run(name, results)) for name in wanted)
-    path = assemble(results, outcomes, facts)
+    outcomes = {}
+    for name in wanted:
+        outcomes[name] = run(name, results)
+        path = assemble(results, outcomes, facts, pending=wanted[len(outcomes):])
     print("wrote %s" % os.path.relpath(path, REPO))
     failed = [name for name, (ok, _, _) in outcomes.items() if not ok]
     if failed:
