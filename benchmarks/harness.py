@@ -63,7 +63,7 @@ def machine_facts():
         ("OS", platform.platform()),
         ("Python", platform.python_version()),
         ("ansible-core", ansible_core),
-    ]
+    ] + ([("note", os.environ["BENCH_NOTE"])] if os.environ.get("BENCH_NOTE") else [])
 
 
 def run(name, results):
