@@ -95,8 +95,9 @@ def assemble(results, outcomes, facts, pending=()):
              "Timings depend on the machine and its load; compare only ratios measured in the same run.\n",
              "| machine | |", "|---|---|"]
     lines += ["| %s | %s |" % fact for fact in facts]
-    lines.append("| benchmarks (seconds each) | %s |" % ", ".join(
-        "%s %.0f%s" % (name, seconds, "" if ok else " (failed)") for name, (ok, _, seconds) in outcomes.items()))
+    if any(seconds for _, _, seconds in outcomes.values()):
+        lines.append("| benchmarks (seconds each) | %s |" % ", ".join(
+            "%s %.0f%s" % (name, seconds, "" if ok else " (failed)") for name, (ok, _, seconds) in outcomes.items()))
     lines.append("")
     for name, (ok, note, _) in outcomes.items():
         if ok:
@@ -117,6 +118,9 @@ def main():
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
                         help="comma-separated benchmark names (BENCH_ONLY; default: all found)")
     parser.add_argument("--results", default=RESULTS, help="directory for the sections and latest.md")
+    parser.add_argument("--assemble", action="store_true",
+                        help="run nothing: assemble latest.md from the sections already in the results directory "
+                             "(a run done in parts, or one that was stopped)")
     args = parser.parse_args()
     found = discover()
     wanted = [name.strip() for name in args.only.split(",") if name.strip()] or found
@@ -126,6 +130,12 @@ def main():
     results = os.path.abspath(args.results)
     os.makedirs(results, exist_ok=True)
     facts = machine_facts()
+    if args.assemble:
+        outcomes = dict((name, (True, "", 0.0)) for name in wanted
+                        if os.path.exists(os.path.join(results, name + ".md")))
+        facts.append(("assembled", "from sections measured separately (--assemble): %s" % ", ".join(outcomes)))
+        print("wrote %s" % assemble(results, outcomes, facts))
+        return
     outcomes = {}
     for name in wanted:
         outcomes[name] = run(name, results)
