@@ -220,14 +220,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import ExtensionSpec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_OPTIONS, ExtensionSpec
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import list_argument_spec, run_resource_module
-
-ITEM_OPTIONS = dict(
-    number=dict(type="str", required=True),
-    name=dict(type="str"),
-    account_id=dict(type="str"),
-)
 
 
 def build_spec(client, params):
@@ -236,7 +230,7 @@ def build_spec(client, params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=list_argument_spec(ITEM_OPTIONS, customer=dict(type="int", required=True)),
+        argument_spec=list_argument_spec(EXTENSION_OPTIONS, customer=dict(type="int", required=True)),
         supports_check_mode=True,
     )
     run_resource_module(module, build_spec)
