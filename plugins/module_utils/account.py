@@ -469,6 +469,9 @@ class AccountAddonSpec(_CustomerScoped):
     def describe(self, ident):
         return u"add-on %s of account %s" % (ident, self.account_id)
 
+    def diff_context(self):
+        return {"account_id": self.account_id, "customer": self.customer}
+
     def resolve(self, value):
         """The add-on's catalogue name (the key items are compared by)."""
         return self.catalogue.resolve(value, "addon", ADDON)["name"]

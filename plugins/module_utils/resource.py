@@ -125,6 +125,10 @@ class ResourceSpec:
         """The object in diff headers and messages, e.g. "account 441632960001"."""
         return u"%s %s" % (self.noun, ident)
 
+    def diff_context(self):
+        """Values every diff entry shows besides the fields, e.g. the account an add-on belongs to."""
+        return {}
+
 
 class Plan:
     def __init__(self):
@@ -155,10 +159,12 @@ def yaml_scalar(value):
 
 def yaml_block(ident, view):
     """One object as YAML text under its key, so every line of a diff belongs to a named object."""
-    if not view:
+    if view is None:
         return ""
     lines = [u"%s:" % yaml_scalar(u"%s" % ident)]
     lines.extend(u"  %s: %s" % (name, yaml_scalar(value)) for name, value in view.items())
+    if not view:
+        lines[0] += u" {}"
     return u"\n".join(lines) + u"\n"
 
 
@@ -308,7 +314,7 @@ class Engine:
         return sorted(after, key=lambda item: u"%s" % item[self.spec.key])
 
     def diff_view(self, item, changed_secrets=()):
-        view = {}
+        view = dict(self.spec.diff_context())
         for name in [self.spec.key] + list(self.spec.fields):
             if name not in item or name == self.spec.key:
                 continue
@@ -332,14 +338,14 @@ class Engine:
         for desired, have, changed in plan.updates:
             entries.append((have[key], self.diff_view(have), self.diff_view(desired, changed), "changed"))
         for item in plan.creates:
-            entries.append((item[key], {}, self.diff_view(item), "created"))
+            entries.append((item[key], None, self.diff_view(item), "created"))
         for item in plan.deletes:
-            entries.append((item[key], self.diff_view(item), {}, spec.describe_delete() + "d"))
+            entries.append((item[key], self.diff_view(item), None, spec.describe_delete() + "d"))
         diffs = []
         for ident, before, after, what in sorted(entries, key=lambda entry: u"%s" % entry[0]):
             name = spec.describe(ident)
             diffs.append({
-                "before_header": u"%s (before)" % name,
+                "before_header": name,  # Ansible prints "before: " in front
                 "after_header": u"%s (%s)" % (name, what),
                 "before": yaml_block(ident, before),
                 "after": yaml_block(ident, after),

@@ -140,11 +140,14 @@ extension:
       type: str
       sample: Archer
 diff:
-  description: Field by field, the number, name and account ID before and after, keyed by number.
+  description:
+    - One entry per extension that changes, headed by its name; before and after are YAML text keyed by it.
+    - Passwords show as C(********), or C(******** (changed)) when they change.
   returned: in diff mode
-  type: dict
-  sample: {"before": {"102": {"number": "102", "name": "Sales", "account_id": "441632960002"}},
-           "after": {"102": {"number": "102", "name": "Sales #2", "account_id": "441632960002"}}}
+  type: list
+  elements: dict
+  sample: [{"before_header": "extension 102", "after_header": "extension 102 (changed)",
+            "before": "\"102\":\n  name: \"Sales\"\n", "after": "\"102\":\n  name: \"Sales #2\"\n"}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -147,7 +147,7 @@ def test_rename_and_move_update_the_existing_record_in_place():
                                                          "Id": "101", "IAccount": 5003})]
     assert api.by_number()["101"]["i_c_ext"] == 7001
     assert result["diff"] == [{
-        "before_header": "extension 101 (before)", "after_header": "extension 101 (changed)",
+        "before_header": "extension 101", "after_header": "extension 101 (changed)",
         "before": '"101":\n  name: "Reception"\n  account_id: "441632960001"\n',
         "after": '"101":\n  name: "Front Desk"\n  account_id: "441632960003"\n'}]
 

@@ -260,7 +260,7 @@ def test_diff_names_each_object_as_yaml_text_with_secrets_masked():
     result = run(spec, [{"number": "101", "pin": "9999", "name": u"Zo\u00eb"}, {"number": "105", "name": "X", "pin": "5555"}],
                  "merged")
     diff = result["diff"]
-    assert [entry["before_header"] for entry in diff] == ["phone 101 (before)", "phone 105 (before)"]
+    assert [entry["before_header"] for entry in diff] == ["phone 101", "phone 105"]
     assert [entry["after_header"] for entry in diff] == ["phone 101 (changed)", "phone 105 (created)"]
     assert diff[0]["before"].startswith('"101":\n') and '  pin: "********"\n' in diff[0]["before"]
     assert '  pin: "******** (changed)"\n' in diff[0]["after"]
