@@ -38,14 +38,14 @@ EXTENSIONS = [{
 TASKS = """
 - name: Accounts
   portaplus.softswitch.accounts:
-    customer: %(customer)d
+    customer: 1001
     timeout: 2
     retries: 3
     config: "{{ accounts }}"
   ignore_errors: true
 - name: Extensions
   portaplus.softswitch.extensions:
-    customer: %(customer)d
+    customer: 1001
     timeout: 2
     retries: 3
     config: "{{ extensions }}"
@@ -54,15 +54,15 @@ TASKS = """
 READS = """
 - name: Read accounts
   portaplus.softswitch.accounts:
-    customer: %(customer)d
+    customer: 1001
     state: gathered
   ignore_errors: true
 - name: Read extensions
   portaplus.softswitch.extensions:
-    customer: %(customer)d
+    customer: 1001
     state: gathered
   ignore_errors: true
-""" % {"customer": CUSTOMER}
+"""
 VARS = "accounts: %s\nextensions: %s\n" % (json.dumps(ACCOUNTS), json.dumps(EXTENSIONS))
 
 
