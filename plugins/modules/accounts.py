@@ -229,7 +229,7 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ current.facts['441632960001'].balance }}"
 
-- name: Copy customer 1001's accounts as they are (no change: gathered is exactly the config shape)
+- name: Apply customer 1001's accounts as they are; no change, since gathered is exactly the config shape
   portaplus.softswitch.accounts:
     customer: 1001
     state: replaced

@@ -67,10 +67,11 @@ def test_an_empty_list_with_state_deleted_removes_nothing_and_omitting_config_is
 
 
 def test_an_account_id_of_another_customer_is_refused_before_any_write_in_check_mode_too(play, sandbox):
-    tasks = (task("Create Dan in Acme", "accounts", {"customer": ACME, "config": [
+    create = task("Create Dan in Acme", "accounts", {"customer": ACME, "config": [
         {"account_id": "441632960101", "product": "Office Line"}]}, ignore_errors=True)
-        + task("Dan's add-on from Acme", "account", {"customer": ACME, "account_id": "441632960101",
-                                                    "addons": ["Call Recording"]}, ignore_errors=True))
+    add_on = task("Dan's add-on from Acme", "account", {
+        "customer": ACME, "account_id": "441632960101", "addons": ["Call Recording"]}, ignore_errors=True)
+    tasks = create + add_on
     for check in (True, False):
         result = play(tasks, check=check)
         for name in ("Create Dan in Acme", "Dan's add-on from Acme"):

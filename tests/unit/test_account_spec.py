@@ -10,8 +10,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.account impor
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
     OutcomeUnknownError, ServerError)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import Catalogue, product_from_api
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
-    MASK, MASK_CHANGED, Engine, IncompleteChangeError, InputError, run_single)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Engine, InputError, run_single
 
 PRODUCTS = [
     {"IProduct": 1, "Name": "Office Line", "addon_priority": 0},

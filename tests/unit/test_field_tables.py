@@ -65,8 +65,8 @@ def test_secret_fields_are_no_log_and_every_field_has_a_read_or_its_own_mapping(
 
 
 def test_adding_a_field_to_the_table_reaches_options_read_and_update(monkeypatch):
-    table = dict(account.ACCOUNT_FIELDS, note=fields.Field("str", reset="", read="Notes", write="Notes",
-                                                            check=fields.text_check(10)))
+    note = fields.Field("str", reset="", read="Notes", write="Notes", check=fields.text_check(10))
+    table = dict(account.ACCOUNT_FIELDS, note=note)
     monkeypatch.setattr(account, "ACCOUNT_FIELDS", table)
     assert fields.item_options("account_id", {"type": "str"}, table)["note"] == {"type": "str"}
     item = account.account_from_api({"AccountId": "a1", "IAccount": 1, "Notes": "hello"})
@@ -85,8 +85,9 @@ def test_shared_validators_are_the_same_object_in_both_resources():
             extension.check_number("n", bad)
         with pytest.raises(fields.InputError) as account_error:
             account.check_extension("n", bad)
-        assert str(number_error.value).split(" (got")[0] == str(account_error.value).split(" (got")[0].replace(
-            ' (or "" for none)', "")
+        number_message = str(number_error.value).split(" (got", maxsplit=1)[0]
+        account_message = str(account_error.value).split(" (got", maxsplit=1)[0]
+        assert number_message == account_message.replace(' (or "" for none)', "")
     for control in (u"\u0085", u"\u009f", u"\t"):
         with pytest.raises(fields.InputError, match="control characters"):
             extension.check_name("name", u"a%sb" % control)
