@@ -354,6 +354,16 @@ class Engine:
 
     # -- running ----------------------------------------------------------------------
 
+    def unreadable_secrets_confirmed(self, plan):
+        """A read-back cannot confirm a secret the API does not return; an update that only differs there is done."""
+        kept = []
+        for desired, have, changed in plan.updates:
+            unreadable = [name for name in changed if self.spec.fields[name].secret and have.get(name) is None]
+            if len(unreadable) < len(changed):
+                kept.append((desired, have, [name for name in changed if name not in unreadable]))
+        plan.updates = kept
+        return plan
+
     def apply(self, plan):
         """Send the plan; independent writes go on after one fails. Returns the errors met."""
         spec = self.spec
@@ -430,7 +440,13 @@ class Engine:
                     "%s; reading back what the writes did failed too (%s), so the outcome is unknown: %d change(s) "
                     "unconfirmed (%s)" % (errors[0], exc, len(plan.pending(key)), _shown(plan.pending(key))),
                     changed=True, unconfirmed=plan.pending(key)) from None
-            remaining = self.plan(want, have, state, delete_all)
+            try:
+                remaining = self.unreadable_secrets_confirmed(self.plan(want, have, state, delete_all))
+            except InputError as exc:
+                # the state the failed writes left makes the rest impossible: say so, and that something may be committed
+                raise IncompleteChangeError(
+                    "%s; after %s, %s" % (errors[0] if errors else "the writes", "reading back", exc),
+                    changed=True, unconfirmed=plan.pending(key)) from None
             if not remaining.changed:
                 return have
             if not errors:

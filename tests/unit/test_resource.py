@@ -367,3 +367,31 @@ def test_success_that_does_not_stick_says_a_rerun_will_not_help():
         run(spec, [{"number": "101", "name": "New"}], "merged")
     assert "running again will not help" in str(err.value)
     assert err.value.changed is False
+
+
+def test_a_secret_the_api_does_not_return_is_not_reported_as_unconfirmed():
+    class WriteOnlyPin(MemoryPhones):
+        def read_all(self):
+            return [dict((k, v) for k, v in item.items() if k != "pin") for item in MemoryPhones.read_all(self)]
+
+    spec = WriteOnlyPin(SEED)
+    result = run(spec, [{"number": "101", "pin": "4321"}], "merged")
+    assert result["changed"] is True and spec.store["101"]["pin"] == "4321"
+    assert [c for c in spec.writes() if c[0] == "update"] == [("update", ["101"])]
+
+
+def test_a_re_plan_made_impossible_by_a_failure_reports_changed_conservatively():
+    class Breaks(MemoryPhones):
+        def check_create(self, item, index):
+            if getattr(self, "broken", False):
+                raise InputError("config[%d].name" % index, "cannot be created any more")
+
+        def create(self, items):
+            self.store[items[0]["number"]] = dict(items[0], pid=9)
+            self.broken = True
+            raise OutcomeUnknownError("reset")
+
+    spec = Breaks(SEED)
+    with pytest.raises(IncompleteChangeError) as err:
+        run(spec, [{"number": "201", "name": "A"}, {"number": "202", "name": "B"}], "merged")
+    assert err.value.changed is True and "cannot be created any more" in str(err.value)
