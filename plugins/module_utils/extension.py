@@ -236,7 +236,7 @@ class ExtensionSpec(ResourceSpec):
             item["number"] = check_number(self.option(index, "number"), item.get("number"))
             if state != "deleted":
                 if item.get("name") is not None:
-                    item["name"] = check_name(self.option(index, "name"), item["name"])
+                    item["name"] = self.fields["name"].check(self.option(index, "name"), item["name"])
                 if item.get("account_id") is not None:
                     item["account_id"] = self.check_account(index, item)
             prepared.append(item)
