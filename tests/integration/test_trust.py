@@ -6,7 +6,6 @@ cannot succeed fail first, secrets stay out of -vvvv, and errors say what the us
 import json
 import socket
 
-
 from tests.integration.conftest import DEMO_LICENSE, writes
 from tests.integration.test_accounts import ACME, GLOBEX, SEEDED_PASSWORDS, everything, failed, task
 
