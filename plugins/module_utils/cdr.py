@@ -87,7 +87,7 @@ class CdrInputError(ValueError):
     def __init__(self, option, problem, value=None):
         message = "%s: %s" % (option, problem)
         if value is not None:
-            message += ", got '%s'" % (value,)
+            message += " (got '%s')" % (value,)
         super().__init__(message)
         self.option = option
 
