@@ -246,7 +246,10 @@ class LookupModule(LookupBase):
                                     include_accounts=self.get_option("include_accounts"),
                                     outgoing_only=self.get_option("outgoing_only")))
         raw = self.get_option("raw")
-        streams = [itertools.chain.from_iterable(iter_cdrs(client, query, raw=raw)) for query in queries]
+        # One query pages ahead of the caller; merged queries take turns on the one session instead.
+        prefetch = len(queries) == 1
+        streams = [itertools.chain.from_iterable(iter_cdrs(client, query, raw=raw, prefetch=prefetch))
+                   for query in queries]
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_time_order)
         if not max_records:
             return list(merged)

@@ -30,6 +30,7 @@ import math
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -323,36 +324,52 @@ def fetch_page(client, query, offset):
     return records, (int(total) if total is not None else None), (int(next_offset) if next_offset else 0)
 
 
-def iter_pages(client, query, first=None):
+def iter_pages(client, query, first=None, prefetch=False):
     """Yield each page's records (lists of API records), following NextOffset until it is 0 (A33).
 
     Every record comes once and in (connect time, ID) order: a page that overlaps the previous one
     (the server's offsets shifted) has its repeated head dropped, which needs only the last key
     seen, so memory stays one page whatever the range.  ``first`` is page 0 if already fetched.
+    With ``prefetch`` the next page is requested while the caller handles this one (at most two
+    pages in memory; requests stay one at a time on the one session).
     Raises :class:`IncompleteCdrsError` when the pages end short of TotalCalls.
     """
-    records, total, next_offset = first if first is not None else fetch_page(client, query, 0)
-    offset, seen, last_key = 0, 0, None
-    while True:
-        fresh = records
-        if last_key is not None and records and _order_key(records[0]) <= last_key:
-            fresh = [record for record in records if _order_key(record) > last_key]
-        if fresh:
-            last_key = _order_key(fresh[-1])
-            seen += len(fresh)
-            yield fresh
-        if not next_offset and records and total is not None and offset + len(records) < total:
-            next_offset = offset + len(records)  # a server that leaves NextOffset out: Offset counts records read
-        if not next_offset:
-            break
-        if next_offset <= offset:
-            raise IncompleteCdrsError("PortaCDR paging did not advance: NextOffset %d after Offset %d" % (
-                next_offset, offset), op="PortaCDR")
-        offset = next_offset
-        records, total, next_offset = fetch_page(client, query, offset)
-    if total is not None and seen < total:
-        raise IncompleteCdrsError("PortaCDR paging ended after %d of %d records (TotalCalls); nothing was written" % (
-            seen, total), op="PortaCDR")
+    pool = ThreadPoolExecutor(max_workers=1) if prefetch else None
+    pending = None
+    try:
+        records, total, next_offset = first if first is not None else fetch_page(client, query, 0)
+        offset, seen, last_key = 0, 0, None
+        while True:
+            if not next_offset and records and total is not None and offset + len(records) < total:
+                next_offset = offset + len(records)  # a server that leaves NextOffset out: Offset counts records read
+            if next_offset and next_offset <= offset:
+                raise IncompleteCdrsError("PortaCDR paging did not advance: NextOffset %d after Offset %d" % (
+                    next_offset, offset), op="PortaCDR")
+            if next_offset and pool is not None:
+                pending = pool.submit(fetch_page, client, query, next_offset)
+            fresh = records
+            if last_key is not None and records and _order_key(records[0]) <= last_key:
+                fresh = [record for record in records if _order_key(record) > last_key]
+            if fresh:
+                last_key = _order_key(fresh[-1])
+                seen += len(fresh)
+                yield fresh
+            if not next_offset:
+                break
+            offset = next_offset
+            if pending is not None:
+                records, total, next_offset = pending.result()
+                pending = None
+            else:
+                records, total, next_offset = fetch_page(client, query, offset)
+        if total is not None and seen < total:
+            raise IncompleteCdrsError("PortaCDR paging ended after %d of %d records (TotalCalls); nothing was written" % (
+                seen, total), op="PortaCDR")
+    finally:
+        if pool is not None:
+            if pending is not None:
+                pending.cancel()
+            pool.shutdown(wait=True)
 
 
 def _order_key(record):
@@ -435,9 +452,9 @@ def cdr_record(api, raw=False):
     return record
 
 
-def iter_cdrs(client, query, raw=False, first=None):
+def iter_cdrs(client, query, raw=False, first=None, prefetch=False):
     """Every CDR of ``query`` as records, a page at a time: yields lists of records."""
-    for page in iter_pages(client, query, first=first):
+    for page in iter_pages(client, query, first=first, prefetch=prefetch):
         yield [cdr_record(api, raw) for api in page]
 
 
@@ -712,7 +729,7 @@ def export_cdrs(client, params, check_mode=False):
     remove_stale_parts(dest)
     summary = Summary()
     with ExportFile(dest, fmt, compress) as out:
-        for records in iter_cdrs(client, query, first=first):
+        for records in iter_cdrs(client, query, first=first, prefetch=True):
             out.write(records)
             summary.add(records)
         out.commit()

@@ -348,3 +348,23 @@ def test_bad_dest(dest, words):
 def test_dest_directory_is_refused(tmp_path):
     with pytest.raises(CdrInputError, match="not a directory"):
         cdr.check_dest(str(tmp_path))
+
+
+@pytest.mark.parametrize("total, page_size", [(0, 10), (1, 10), (95, 10), (100, 10)])
+def test_prefetching_walk_gives_the_same_records(total, page_size):
+    server = PagedServer(total, page_size)
+    assert [r["ID"] for page in iter_pages(server, QUERY, prefetch=True) for r in page] == list(range(1, total + 1))
+    assert server.offsets == sorted(set(server.offsets))            # each page requested once, in order
+
+
+def test_prefetching_walk_stops_when_abandoned():
+    server = PagedServer(5000, 100)
+    pages = iter_pages(server, QUERY, prefetch=True)
+    next(pages)
+    pages.close()
+    assert server.offsets == [0, 100]                                # the page fetched ahead, nothing more
+
+
+def test_prefetch_errors_reach_the_caller():
+    with pytest.raises(IncompleteCdrsError):
+        list(iter_pages(PagedServer(25, 10, report_total=40), QUERY, prefetch=True))
