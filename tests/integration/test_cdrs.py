@@ -31,8 +31,8 @@ def cdr_requests(sandbox):
 
 def lookup_task(name, **options):
     terms = options.pop("terms", [])
-    arguments = ", ".join([json.dumps(term) for term in terms] + ["%s=%s" % (key, json.dumps(value))
-                                                                   for key, value in options.items()])
+    named = ["%s=%s" % (key, json.dumps(value)) for key, value in options.items()]
+    arguments = ", ".join([json.dumps(term) for term in terms] + named)
     return ("- name: %s\n  ansible.builtin.set_fact:\n    calls: \"{{ query('portaplus.softswitch.cdrs', %s) }}\"\n"
             "  ignore_errors: true\n" % (name, arguments.replace('"', "'")))
 
@@ -320,7 +320,7 @@ def kill_tree(pid):
     """SIGKILL ansible-playbook and everything it started: the module runs in a session of its own,
     so killing the playbook's process group alone would leave it running."""
     stopped = set()
-    for _ in range(3):                       # stop first, so nothing forks while we look
+    for _attempt in range(3):                # stop first, so nothing forks while we look
         for member in descendants(pid):
             if member not in stopped:
                 try:
