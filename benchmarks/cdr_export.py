@@ -166,12 +166,16 @@ def measure(size, page_size, workdir):
     today = datetime.date.today()
     start, end = (today - datetime.timedelta(days=100)).isoformat(), (today + datetime.timedelta(days=1)).isoformat()
     seeded = int(size / CUSTOMER_SHARE)
-    with SandboxServer(seed="demo", extra_args=["--cdrs", str(seeded), "--random-seed", "5",
-                                                "--cdr-page-size", str(page_size)]) as server:
+    server = SandboxServer(seed="demo", extra_args=["--cdrs", str(seeded), "--random-seed", "5",
+                                                    "--cdr-page-size", str(page_size)])
+    server.start(timeout=900)              # seeding millions of CDRs on a busy machine takes a while
+    try:
         base_dest, module_dest = os.path.join(workdir, "baseline.csv"), os.path.join(workdir, "module.csv")
-        # warm the server's page cache the same way for both: the baseline runs first, then the module
+        # the baseline runs first, then the module: the server serves the same pages to both
         base_s, base_kb, base_out = baseline_export(server.url, start, end, base_dest, workdir)
         module_s, module_kb, _ = module_export(server.url, start, end, module_dest, workdir)
+    finally:
+        server.stop()
     records = int(base_out.strip().splitlines()[-1])
     same = ids(base_dest) == ids(module_dest)
     for path in (base_dest, module_dest, module_dest + ".manifest.json"):
@@ -212,6 +216,7 @@ def main():
         for size in args.sizes:
             print("measuring %d CDRs ..." % size, flush=True)
             rows.append(measure(size, args.page_size, workdir))
+            print(table(rows[-1:]), flush=True)
     text = "## CDR export (`benchmarks/cdr_export.py`)\n\n%s\n\nMeasured %s on %d CPU(s), sandbox page size %d; " \
            "module time is the whole `ansible-playbook` run. Records/s = CDRs / wall seconds.\n" % (
                table(rows), datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
