@@ -622,14 +622,16 @@ class ExportFile:
 
     def __exit__(self, exc_type, exc, traceback):
         if self.path is not None:
-            try:
-                if self._raw is not None and not self._raw.closed:
-                    self._raw.close()
-            finally:
+            for stream in (self._text, self._raw):      # the wrappers first, or they flush into a closed file later
                 try:
-                    os.remove(self.path)
-                except OSError:
+                    if stream is not None and not stream.closed:
+                        stream.close()
+                except (OSError, ValueError):
                     pass
+            try:
+                os.remove(self.path)
+            except OSError:
+                pass
         return False
 
 

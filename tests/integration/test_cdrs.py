@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 from portaplus_sandbox.testing import SandboxServer
@@ -49,7 +50,8 @@ def ids_in_db(db_path, start, end, **where):
 
 
 def read_export(path, fmt, compress=False):
-    data = open(path, "rb").read()
+    with open(path, "rb") as handle:
+        data = handle.read()
     text = (gzip.decompress(data) if compress else data).decode("utf-8")
     if fmt == "jsonl":
         return [json.loads(line) for line in text.splitlines()]
@@ -100,7 +102,6 @@ def test_lookup_returns_each_record_once_in_time_order_across_pages(play, sandbo
 
 
 def sandbox_get(sandbox, path):
-    import urllib.request
     with urllib.request.urlopen(sandbox.url + path, timeout=60) as response:
         return json.loads(response.read())
 
@@ -116,7 +117,9 @@ def test_range_without_calls_gives_an_empty_list_and_an_empty_export(play, sandb
     assert (export["records"], export["total_charged"], export["total_minutes"]) == (0, 0.0, 0.0)
     assert export["first_call"] is None and export["last_call"] is None
     assert export["range"] == {"from": "2020-01-01T00:00:00Z", "to": "2020-02-01T00:00:00Z"}
-    assert open(dest).read().splitlines() == ["connect_time,disconnect_time,account_id,cli,cld,duration,charged_amount,"
+    with open(dest) as handle:
+        lines = handle.read().splitlines()
+    assert lines == ["connect_time,disconnect_time,account_id,cli,cld,duration,charged_amount,"
                                               "disconnect_cause,failed,call_type,service,call_id,id,i_account,customer"]
 
 
@@ -199,7 +202,8 @@ def test_export_is_idempotent_and_check_mode_writes_nothing(play, sandbox, tmp_p
     assert exported["total_minutes"] == round(sum(int(r["duration"]) for r in rows) / 60.0, 2)
     assert abs(exported["total_charged"] - sum(float(r["charged_amount"]) for r in rows)) < 1e-6
     assert (exported["first_call"], exported["last_call"]) == (rows[0]["connect_time"], rows[-1]["connect_time"])
-    manifest = json.load(open(dest + ".manifest.json"))
+    with open(dest + ".manifest.json") as handle:
+        manifest = json.load(handle)
     assert manifest["export"]["customer"] == 1001 and manifest["sha256"] == exported["sha256"]
 
     sandbox.clear_log()
@@ -248,7 +252,8 @@ def test_export_formats_account_and_no_license_anywhere(play, sandbox, tmp_path)
     assert london["from"] in (FROM + "T00:00:00Z", (TODAY - datetime.timedelta(days=101)).isoformat() + "T23:00:00Z")
     assert london["to"] in (TODAY.isoformat() + "T23:00:00Z", (TODAY + datetime.timedelta(days=1)).isoformat() + "T00:00:00Z")
     for path in (jsonl, jsonl + ".manifest.json", csv_path, csv_path + ".manifest.json"):
-        content = open(path, "rb").read()
+        with open(path, "rb") as handle:
+            content = handle.read()
         content = gzip.decompress(content) if path.endswith(".gz") else content
         assert DEMO_LICENSE.encode() not in content, path
     assert DEMO_LICENSE not in everything(result)
@@ -333,6 +338,26 @@ def kill_tree(pid):
             os.kill(member, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_an_export_failing_mid_way_leaves_dest_as_it_was(play, sandbox, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dest = out / "acme.csv"
+    dest.write_text("the previous export\n")
+    sandbox.admin("POST", "cdr-paging", {"page_size": 5})
+    route = "/getCustomerAccountCDRSWithOffset/" + "/".join("{%s}" % name for name in (
+        "License", "ICustomer", "FromDate", "ToDate", "IncludeAccounts", "GetOutgoingCalls", "FetchRecordsUsingOffset",
+        "Offset", "GetHuntGroupReports", "Customer_Timezone", "showcurrentperiod"))
+    # random seed 2 draws 0.96, 0.95, 0.06: the third page request gets the 500, after two pages were written
+    sandbox.set_faults(fault_rate=0.1, kinds=["500"], routes=[route], random_seed=2)
+    result = play(task("Export", "cdr_export", {"customer": 1001, "from_date": FROM, "to_date": TO, "dest": str(dest),
+                                                "retries": 0}, ignore_errors=True), verbosity=3)
+    assert failed(result, "Export") and "500" in result.task("Export")["msg"]
+    assert dest.read_text() == "the previous export\n"
+    assert os.listdir(str(out)) == ["acme.csv"]                          # no part file, no manifest
+    assert [r["status"] for r in cdr_requests(sandbox)] == [200, 200, 500]
+    assert DEMO_LICENSE not in everything(result)
 
 
 def test_an_export_killed_mid_way_leaves_dest_as_it_was(play, sandbox, tmp_path):

@@ -276,7 +276,8 @@ def test_export_formats(tmp_path, fmt, compress):
         out.write(RECORDS[:1])
         out.write(RECORDS[1:])
         out.commit()
-    data = open(dest, "rb").read()
+    with open(dest, "rb") as handle:
+        data = handle.read()
     assert out.sha256 == cdr.file_sha256(dest) and out.size == len(data)
     text = (gzip.decompress(data) if compress else data).decode("utf-8")
     if fmt == "csv":
