@@ -263,9 +263,13 @@ def test_export_formats_account_and_no_license_anywhere(play, sandbox, tmp_path)
 def big_sandbox(tmp_path_factory):
     """A server of its own with about 100,000 CDRs for customer 1001, and its SQLite file to check against."""
     db_path = str(tmp_path_factory.mktemp("big") / "sandbox.sqlite")
-    with SandboxServer(seed="demo", db_path=db_path, extra_args=["--cdrs", "170000", "--random-seed", "3"]) as server:
+    server = SandboxServer(seed="demo", db_path=db_path, extra_args=["--cdrs", "170000", "--random-seed", "3"])
+    server.start(timeout=300)                  # seeding takes seconds, more on a busy machine
+    try:
         server.db_path = db_path
         yield server
+    finally:
+        server.stop()
 
 
 def test_a_100k_range_comes_back_complete_and_ordered_whatever_the_page_size(play, big_sandbox, tmp_path):
