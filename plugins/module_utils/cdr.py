@@ -46,7 +46,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.client import
     Route,
     parse_date,
 )
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import client_from_module, fail_from_error
+from ansible_collections.portaplus.softswitch.plugins.module_utils.options import client_from_module
 
 CUSTOMER_CDR_PAGES = Route(
     "GET",
@@ -363,7 +363,7 @@ def iter_pages(client, query, first=None, prefetch=False):
             else:
                 records, total, next_offset = fetch_page(client, query, offset)
         if total is not None and seen < total:
-            raise IncompleteCdrsError("PortaCDR paging ended after %d of %d records (TotalCalls); nothing was written" % (
+            raise IncompleteCdrsError("PortaCDR paging ended after %d of %d records (TotalCalls)" % (
                 seen, total), op="PortaCDR")
     finally:
         if pool is not None:
@@ -751,7 +751,9 @@ def run_export(module):
     except CdrInputError as exc:
         module.fail_json(msg=client.redact(str(exc)), changed=False)
     except PortaPlusError as exc:
-        fail_from_error(module, exc, changed=False)
+        # nothing reached dest: an export is renamed into place only once every page is written
+        module.fail_json(msg=client.redact("%s; %s was left as it was" % (exc, module.params.get("dest"))),
+                         changed=False, status=exc.status, field_errors=exc.field_errors)
     except (IOError, OSError) as exc:
         module.fail_json(msg=client.redact("dest: could not write %s: %s; the file was left as it was" % (
             module.params.get("dest"), exc)), changed=False)
