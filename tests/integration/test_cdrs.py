@@ -120,7 +120,7 @@ def test_range_without_calls_gives_an_empty_list_and_an_empty_export(play, sandb
     with open(dest) as handle:
         lines = handle.read().splitlines()
     assert lines == ["connect_time,disconnect_time,account_id,cli,cld,duration,charged_amount,"
-                                              "disconnect_cause,failed,call_type,service,call_id,id,i_account,customer"]
+                     "disconnect_cause,failed,call_type,service,call_id,id,i_account,customer"]
 
 
 BAD_RANGES = [
