@@ -214,13 +214,14 @@ def _load_extra_accounts(conn: sqlite3.Connection, count: int, now: int,
         number = f"{n + 1:04d}"
         spread = customers > 0
         i_customer = owners[n % len(owners)]
+        rank = n // len(owners)                 # the account's position within its customer
         row = _account_row(
             start + n, f"{EXTRA_ACCOUNT_PREFIX}{number}", i_customer,
-            main_products[n % 3] if spread else EXTRA_ACCOUNT_PRODUCT, "User", number,
+            main_products[rank % 3] if spread else EXTRA_ACCOUNT_PRODUCT, "User", number,
             f"user{number}@acme.example", int(spread and n % 17 == 0), 10, 0, now - 60 * DAY)
         if spread:
             row["i_customer_site"] = (EXTRA_SITE_START + 2 * owners.index(i_customer)
-                                      + (n // len(owners)) % 2)
+                                      + rank % 2)
             if n % 5 == 0:
                 addons.append((start + n, 11, now - 30 * DAY))
         rows.append(row)
