@@ -153,7 +153,8 @@ def test_customers_option_constructed_and_statistics(sandbox, tmp_path):
 def test_unknown_or_foreign_customer_fails_naming_the_option(sandbox, tmp_path):
     for customers, shown in (("[2001]", "2001"), ("[1001, 999999]", "999999")):
         sandbox.clear_log()
-        proc = inventory(sandbox, tmp_path, "plugin: portaplus.softswitch.accounts\ncustomers: %s\n" % customers, "--list")
+        proc = inventory(sandbox, tmp_path, "plugin: portaplus.softswitch.accounts\ncustomers: %s\n" % customers, "--list",
+                         "-vvvv")
         assert proc.returncode != 0
         assert "customers: no customer with id %s is visible to the License" % shown in proc.stderr, proc.stderr
         assert DEMO_LICENSE not in proc.stdout + proc.stderr
