@@ -13,6 +13,7 @@ Prints a markdown table and writes it to benchmarks/results/inventory.md.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -104,6 +105,15 @@ def main():
     args = parser.parse_args()
     customers = list(range(EXTRA_CUSTOMER_START, EXTRA_CUSTOMER_START + args.customers))
     workdir = tempfile.mkdtemp(prefix="portaplus-bench-inventory-")
+    try:
+        times, hosts, cold_requests, cached_requests, sip_requests = measure(args, customers, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report(args, times, hosts, cold_requests, cached_requests, sip_requests)
+
+
+def measure(args, customers, workdir):
+    """Run every inventory; returns (times by kind, hosts, cold, cached and sip_status requests)."""
     with SandboxServer(seed="empty", extra_args=["--customers", str(args.customers),
                                                  "--accounts", str(args.accounts)]) as sandbox:
         runner = Runner(sandbox, workdir)
@@ -130,6 +140,11 @@ def main():
                 times["static"].append(runner.run(static_path)[0])
             times["cold"].append(runner.run(uncached_source)[0])
             times["cached"].append(runner.run(cached_source)[0])
+    return times, hosts, cold_requests, cached_requests, sip_requests
+
+
+def report(args, times, hosts, cold_requests, cached_requests, sip_requests):
+    """Print the markdown table and write it to benchmarks/results/inventory.md."""
     median = dict((kind, statistics.median(values)) for kind, values in times.items())
 
     def verdict(ok):
