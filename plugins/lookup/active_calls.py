@@ -130,6 +130,7 @@ _raw:
       sample: Alice Archer
 '''
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
@@ -144,6 +145,10 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if terms:
             raise AnsibleLookupError("active_calls takes no positional terms; use customer= or account=")
+        unknown = sorted(set(kwargs) - set(C.config.get_configuration_definitions("lookup", self._load_name)))
+        if unknown:
+            # set_options() would silently drop them; a misspelt filter must not widen the result.
+            raise AnsibleLookupError("active_calls: unknown option(s) %s" % ", ".join(unknown))
         self.set_options(var_options=variables, direct=kwargs)
         try:
             client = client_from_plugin(self)

@@ -14,8 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, Route, parse_date
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, Route, parse_date, path_segment_problem
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
 
 OP = "ActiveCalls"
@@ -28,6 +29,9 @@ CALL_KEYS = ("call_id", "caller", "callee", "account_id", "i_account", "customer
              "start_time", "duration", "direction", "product", "subscriber")
 
 _UTC = datetime.timezone.utc
+#: Account IDs are SIP user names of at most 64 characters (A26).
+ACCOUNT_ID_MAX_LENGTH = 64
+_CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 
 
 def _utc_text(moment):
@@ -113,8 +117,13 @@ def check_scope(customer=None, account=None):
         customer = number
     if account is not None:
         account = str(account).strip()
-        if not account:
-            raise InputError("account", "must be an account ID, not empty", account)
+        problem = path_segment_problem(account)
+        if not problem and len(account) > ACCOUNT_ID_MAX_LENGTH:
+            problem = "must be at most %d characters" % ACCOUNT_ID_MAX_LENGTH
+        if not problem and _CONTROL_CHARACTERS.search(account):
+            problem = "must not contain control characters"
+        if problem:
+            raise InputError("account", "must be an account ID: %s" % problem, account if len(account) <= 100 else None)
     return customer, account
 
 
@@ -155,7 +164,10 @@ def read_active_calls(client, customer=None, account=None, exclude_accounts=None
     try:
         response = client.call(route, path=path, query=query or None)
     except NotFoundError:
+        # Only a scoped read's 404 is about the scope; a 404 of the reseller route is the server's.
         if account is not None:
             raise InputError("account", "no open account with this ID is visible to the License", account)
-        raise InputError("customer", "no customer with this id is visible to the License", customer)
+        if customer is not None:
+            raise InputError("customer", "no customer with this id is visible to the License", customer)
+        raise
     return calls_from_response(response, now)

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route, path_segment_problem
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
@@ -21,6 +23,7 @@ SEARCH_CUSTOMERS = Route("GET", "/GetCustomersShortInfo/{License}/{SearchString}
 GET_CUSTOMER_SITES = Route("GET", "/GetCustomerSites/{License}/{ICustomer}/{get_service_features}", "CustomerSite")
 
 SEARCH_MAX_LENGTH = 100
+_CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 
 
 def site_from_api(record):
@@ -62,10 +65,12 @@ def check_search(search):
     if not text:
         return None
     problem = path_segment_problem(text)
+    if not problem and len(text) > SEARCH_MAX_LENGTH:
+        problem = "must be at most %d characters" % SEARCH_MAX_LENGTH
+    if not problem and _CONTROL_CHARACTERS.search(text):
+        problem = "must not contain control characters"
     if problem:
-        raise InputError("search", problem, search)
-    if len(text) > SEARCH_MAX_LENGTH:
-        raise InputError("search", "must be at most %d characters" % SEARCH_MAX_LENGTH, search)
+        raise InputError("search", problem, search if len(text) <= SEARCH_MAX_LENGTH else None)
     return text
 
 

@@ -62,16 +62,23 @@ def test_bad_scope_fails_naming_the_option(play, sandbox):
                   + lookup_task("Other reseller's customer", "customer=2001", True)
                   + lookup_task("Unknown account", "account='000000'", True)
                   + lookup_task("Wrong customer", "customer=1002, account='441632960001'", True)
-                  + lookup_task("Positional", "'1001'", True))
+                  + lookup_task("Positional", "'1001'", True)
+                  + lookup_task("Misspelt option", "customr=1001", True)
+                  + lookup_task("Slash", "account='a/b'", True))
     assert result.rc == 0, result.output
     for name, text in (("Unknown customer", "customer: no customer with this id is visible to the License (got 999999)"),
                        ("Other reseller's customer", "customer: no customer with this id is visible to the License (got 2001)"),
                        ("Unknown account", "account: no open account with this ID is visible to the License (got '000000')"),
                        ("Wrong customer", "account: belongs to customer 1001, not to customer 1002"),
-                       ("Positional", "takes no positional terms")):
+                       ("Positional", "takes no positional terms"),
+                       ("Misspelt option", "unknown option(s) customr"),
+                       ("Slash", "account: must be an account ID: must not contain '/' (got 'a/b')")):
         assert failed(result, name), name
         assert text in result.task(name)["msg"], (name, result.task(name)["msg"])
     assert DEMO_LICENSE not in everything(result)
+    # Nothing reached the server for bad values it could be told from: the account and the
+    # customer reads only (the unknown/foreign ids), never a calls read of a wrong scope.
+    assert "/GetActiveCallsReseller/{License}" not in [r["route"] for r in sandbox.requests()]
 
 
 def test_each_license_sees_its_own_calls(play, sandbox):

@@ -130,3 +130,11 @@ def test_search_text(search, expected):
 def test_search_that_cannot_travel_in_a_path_is_refused(search, reason):
     with pytest.raises(InputError, match="search: " + reason):
         check_search(search)
+
+
+def test_search_with_control_characters_is_refused_and_a_long_one_not_echoed():
+    with pytest.raises(InputError, match="search: must not contain control characters"):
+        check_search("ac\u0000me")
+    with pytest.raises(InputError) as raised:
+        check_search("x" * 10000)
+    assert "xxxx" not in str(raised.value)

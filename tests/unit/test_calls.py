@@ -89,3 +89,12 @@ def test_exclusions_travel_as_jsv_lists():
         exclusion_query(None, [""])
     with pytest.raises(InputError, match="exclude_accounts: must be a list of strings"):
         exclusion_query({"a": 1})
+
+
+@pytest.mark.parametrize("account, reason", [
+    ("a/b", "must not contain '/'"), ("x" * 65, "at most 64 characters"), ("4416\u0000x", "control characters"),
+    ("4416.json", "must not end in")])
+def test_account_ids_that_cannot_be_sent_are_refused(account, reason):
+    with pytest.raises(InputError) as raised:
+        check_scope(None, account)
+    assert raised.value.option == "account" and reason in str(raised.value)
