@@ -17,8 +17,8 @@ description:
     every call of the License's reseller; O(customer) selects one customer's calls and O(account) one account's.
   - Each call has its caller, callee, account, extension, start time (ISO 8601, UTC) and the whole seconds it
     has lasted so far.
-  - C(lookup()) returns the list of calls itself, also when there is exactly one call or none.
-    C(query()) (or C(wantlist=true)) wraps that list in a list of one element.
+  - Use C(query()) or C(lookup(..., wantlist=true)) so that a single call still gives a list, as with every lookup
+    that returns several items.
 extends_documentation_fragment:
   - portaplus.softswitch.connection.plugins
 options:
@@ -53,25 +53,25 @@ EXAMPLES = r'''
 - name: Who is on a call now, in the whole reseller
   ansible.builtin.debug:
     msg: "{{ item.account_id }} ({{ item.extension }}) {{ item.caller }} -> {{ item.callee }} for {{ item.duration }} s"
-  loop: "{{ lookup('portaplus.softswitch.active_calls') }}"
+  loop: "{{ query('portaplus.softswitch.active_calls') }}"
   environment:
     PORTAPLUS_URL: https://api.example.com
 
 - name: Number of calls in progress for customer 1001
   ansible.builtin.debug:
-    msg: "{{ lookup('portaplus.softswitch.active_calls', customer=1001) | length }}"
+    msg: "{{ query('portaplus.softswitch.active_calls', customer=1001) | length }}"
 
 - name: Calls of one account, with explicit connection options
   ansible.builtin.set_fact:
-    account_calls: "{{ lookup('portaplus.softswitch.active_calls', account='441632960001',
-                              url='https://api.example.com', license=vault_portaplus_license,
-                              validate_certs=true, ca_path='/etc/ssl/certs/internal-ca.pem',
-                              timeout=10, retries=2) }}"
+    account_calls: "{{ query('portaplus.softswitch.active_calls', account='441632960001',
+                             url='https://api.example.com', license=vault_portaplus_license,
+                             validate_certs=true, ca_path='/etc/ssl/certs/internal-ca.pem',
+                             timeout=10, retries=2) }}"
 
 - name: Calls of customer 1001 except the test account and free-phone numbers
   ansible.builtin.set_fact:
-    real_calls: "{{ lookup('portaplus.softswitch.active_calls', customer=1001,
-                           exclude_accounts=['441632960003'], exclude_destinations=['44800']) }}"
+    real_calls: "{{ query('portaplus.softswitch.active_calls', customer=1001,
+                          exclude_accounts=['441632960003'], exclude_destinations=['44800']) }}"
 '''
 
 RETURN = r'''
@@ -163,5 +163,4 @@ class LookupModule(LookupBase):
                     resolve_account=read_account_by_id)
         except (PortaPlusError, ValueError) as exc:
             raise AnsibleLookupError("active_calls: %s" % client.redact(str(exc)))
-        # One element: lookup() then gives the list itself whatever its length (see DOCUMENTATION).
-        return [calls]
+        return calls

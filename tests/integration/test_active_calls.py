@@ -6,8 +6,8 @@ from tests.integration.test_accounts import everything, failed
 
 
 def lookup_task(name, args="", ignore_errors=False):
-    """A set_fact of the lookup's result (args as Jinja keyword arguments)."""
-    call = "lookup('portaplus.softswitch.active_calls'%s)" % ((", " + args) if args else "")
+    """A set_fact of the lookup's result (args as Jinja keyword arguments), as query() gives it."""
+    call = "query('portaplus.softswitch.active_calls'%s)" % ((", " + args) if args else "")
     text = "- name: %s\n  ansible.builtin.set_fact:\n    calls: \"{{ %s }}\"\n" % (name, call)
     if ignore_errors:
         text += "  ignore_errors: true\n"
