@@ -54,6 +54,10 @@ demo: venv
 	@echo "Done. Next: read playbooks/demo.yml and docs/accounts.md, run 'make test',"
 	@echo "or start your own sandbox with '$(BIN)/portaplus-sandbox serve --seed demo' (docs/sandbox.md)."
 
+.PHONY: bench-inventory
+bench-inventory: venv
+	$(BIN)/python benchmarks/inventory.py
+
 # Side-by-side measurements reported as ratios; nothing here is a pass/fail test. Runs every
 # benchmarks/*.py and writes benchmarks/results/latest.md (BENCH_* variables: benchmarks/README.md).
 bench: venv
