@@ -1,0 +1,291 @@
+"""The bad-input corpus: one row per malformed input, so adding a case is one line.
+
+A row is `Case(plugin, args, option, why)`:
+
+* `plugin`  "module:<name>", "lookup:<name>", "inventory:accounts" or "role:customer"
+* `args`    for a module, its arguments on top of `BASE[plugin]` (connection options come
+            from PORTAPLUS_URL/PORTAPLUS_LICENSE unless the row sets them); for a lookup,
+            its keyword arguments; for the inventory, keys of the inventory source file;
+            for the role, keys of the customer file
+* `option`  the option the failure message must name (matched case-insensitively)
+* `why`     what kind of bad input it is (printed when the case fails)
+
+Every case must end failed, with `option` in its message, with no Python traceback, with
+no secret in the output and with no write request in the sandbox log.  Values with `{{ }}`
+are templated by Ansible (e.g. the sandbox URL with a wrong path prefix).
+"""
+from collections import namedtuple
+
+Case = namedtuple("Case", "plugin args option why")
+
+LONG = "x" * 10000
+NUL = "bad\u0000value"
+ESC = "bad\u001bvalue"
+BELL = "bad\u0007value"
+SANDBOX_URL = "{{ lookup('ansible.builtin.env', 'PORTAPLUS_URL') }}"
+SANDBOX_HOST_PORT = "{{ lookup('ansible.builtin.env', 'PORTAPLUS_URL') | urlsplit('netloc') }}"
+ACME, GLOBEX, INITECH = 1001, 1002, 2001
+NEW_ID = "441632960050"             # not in the seed
+GLOBEX_ACCOUNT = "441632960101"     # customer 1002's account, same License
+INITECH_ACCOUNT = "442079460001"    # OTHER-LICENSE's account (customer 2001)
+OTHER_RESELLER_ADDON = 31           # OTHER-LICENSE's "Call Recording"
+OTHER_RESELLER_PRODUCT = 21         # OTHER-LICENSE's "Basic Line"
+
+BASE = {
+    "module:accounts": {"customer": ACME},
+    "module:account": {"customer": ACME, "account_id": NEW_ID, "product": "Office Line"},
+    "module:account_addon": {"customer": ACME, "account_id": "441632960002", "addon": "Call Recording"},
+    "module:account_info": {"customer": ACME},
+    "module:extension": {"customer": ACME, "number": "301"},
+    "module:extensions": {"customer": ACME},
+    "module:extension_info": {"customer": ACME},
+    "module:product_info": {},
+}
+
+
+def new_account(**fields):
+    """`accounts` config with one new account (valid apart from `fields`)."""
+    item = {"account_id": NEW_ID, "product": "Office Line"}
+    item.update(fields)
+    return {"config": [item]}
+
+
+def new_extension(**fields):
+    item = {"number": "301", "name": "Lab"}
+    item.update(fields)
+    return {"config": [item]}
+
+
+def connection_cases(plugin):
+    """Bad connection options: the same rules for every plugin (one option table)."""
+    return [
+        Case(plugin, {"url": "127.0.0.1:8089"}, "url", "URL without a scheme"),
+        Case(plugin, {"url": "ftp://127.0.0.1/"}, "url", "URL with a wrong scheme"),
+        Case(plugin, {"url": "http://admin:hunter2@" + SANDBOX_HOST_PORT}, "url", "URL with user-info"),
+        Case(plugin, {"url": SANDBOX_URL + "/api/v9"}, "url", "URL with a wrong path prefix"),
+        Case(plugin, {"url": ""}, "url", "empty URL"),
+        Case(plugin, {"url": "http://127.0.0.1:port/"}, "url", "URL with a non-numeric port"),
+        Case(plugin, {"timeout": 0}, "timeout", "timeout of 0"),
+        Case(plugin, {"timeout": -5}, "timeout", "negative timeout"),
+        Case(plugin, {"retries": -1}, "retries", "negative retries"),
+        Case(plugin, {"retries": True}, "retries", "boolean for a number"),
+        Case(plugin, {"license": ""}, "license", "empty License"),
+        Case(plugin, {"license": "NO-SUCH-LICENSE"}, "license", "unknown License"),
+        Case(plugin, {"validate_certs": "sometimes"}, "validate_certs", "not a boolean"),
+        Case(plugin, {"ca_path": "/nonexistent/ca.pem"}, "ca_path", "missing file"),
+    ]
+
+
+CASES = (
+    # -- accounts (list module) ------------------------------------------------------------------
+    connection_cases("module:accounts")
+    + [
+        Case("module:accounts", {"customer": "acme"}, "customer", "wrong type"),
+        Case("module:accounts", {"customer": True}, "customer", "boolean for a number"),
+        Case("module:accounts", {"customer": -1001}, "customer", "negative number"),
+        Case("module:accounts", {"customer": 0}, "customer", "out of range"),
+        Case("module:accounts", {"customer": 987654}, "customer", "unknown customer"),
+        Case("module:accounts", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:accounts", {"config": [1, 2]}, "config", "list of numbers, not of dicts"),
+        Case("module:accounts", {"config": [{"product": "Office Line"}]}, "account_id", "missing key"),
+        Case("module:accounts", new_account(account_id=""), "account_id", "empty value"),
+        Case("module:accounts", new_account(account_id="4416/32960050"), "account_id", "path-breaking /"),
+        Case("module:accounts", new_account(account_id=".."), "account_id", "path-breaking .."),
+        Case("module:accounts", new_account(account_id="4416%2F50"), "account_id", "path-breaking %2F"),
+        Case("module:accounts", new_account(account_id="4416?x=1"), "account_id", "path-breaking ?"),
+        Case("module:accounts", new_account(account_id="4416#frag"), "account_id", "path-breaking #"),
+        Case("module:accounts", new_account(account_id="441632960050.json"), "account_id", ".json suffix"),
+        Case("module:accounts", new_account(account_id="4416" + NUL), "account_id", "NUL character"),
+        Case("module:accounts", new_account(account_id="4416" + BELL), "account_id", "control character"),
+        Case("module:accounts", new_account(account_id=LONG), "account_id", "10,000 characters"),
+        Case("module:accounts", new_account(account_id=u"Zo\u00eb-line"), "account_id", "non-ASCII"),
+        Case("module:accounts", {"config": [{"account_id": NEW_ID, "product": 1},
+                                            {"account_id": NEW_ID, "product": 2}]},
+             "account_id", "duplicate within the list"),
+        Case("module:accounts", new_account(product="No Such Product"), "product", "unknown name"),
+        Case("module:accounts", new_account(product="Call Recording"), "product", "an add-on as main product"),
+        Case("module:accounts", new_account(product=9999), "product", "unknown id"),
+        Case("module:accounts", new_account(product=OTHER_RESELLER_PRODUCT), "product", "another reseller's product"),
+        Case("module:accounts", new_account(product=True), "product", "boolean for an id"),
+        Case("module:accounts", new_account(product=-1), "product", "negative id"),
+        Case("module:accounts", new_account(product=""), "product", "empty value"),
+        Case("module:accounts", {"config": [{"account_id": NEW_ID, "first_name": "No Product"}]},
+             "product", "create without a product"),
+        Case("module:accounts", new_account(credit_limit=True), "credit_limit", "boolean for a number"),
+        Case("module:accounts", new_account(credit_limit=-5), "credit_limit", "negative number"),
+        Case("module:accounts", new_account(credit_limit=1e12), "credit_limit", "out of range"),
+        Case("module:accounts", new_account(credit_limit="lots"), "credit_limit", "wrong type"),
+        Case("module:accounts", new_account(credit_limit="nan"), "credit_limit", "not a number"),
+        Case("module:accounts", new_account(credit_limit="inf"), "credit_limit", "infinite"),
+        Case("module:accounts", new_account(blocked="maybe"), "blocked", "not a boolean"),
+        Case("module:accounts", new_account(blocked=7), "blocked", "number for a boolean"),
+        Case("module:accounts", new_account(unified_messaging="perhaps"), "unified_messaging", "not a boolean"),
+        Case("module:accounts", new_account(email="not-an-address"), "email", "malformed"),
+        Case("module:accounts", new_account(email=LONG + "@example.com"), "email", "10,000 characters"),
+        Case("module:accounts", new_account(email="a@b\n.example"), "email", "control character"),
+        Case("module:accounts", new_account(first_name=LONG), "first_name", "10,000 characters"),
+        Case("module:accounts", new_account(first_name=NUL), "first_name", "NUL character"),
+        Case("module:accounts", new_account(first_name=ESC), "first_name", "control character"),
+        Case("module:accounts", new_account(last_name=LONG), "last_name", "10,000 characters"),
+        Case("module:accounts", new_account(last_name=BELL), "last_name", "control character"),
+        Case("module:accounts", new_account(extension="abc"), "extension", "not digits"),
+        Case("module:accounts", new_account(extension="3/01"), "extension", "path-breaking /"),
+        Case("module:accounts", new_account(extension="12345678901234567"), "extension", "too long"),
+        Case("module:accounts", new_account(extension="101"), "extension", "another account's extension"),
+        Case("module:accounts", new_account(password="pw" + NUL), "password", "NUL character"),
+        Case("module:accounts", new_account(password=LONG), "password", "10,000 characters"),
+        Case("module:accounts", new_account(password="********"), "password", "the mask we print"),
+        Case("module:accounts", new_account(addons=["No Such Add-on"]), "addons", "unknown name"),
+        Case("module:accounts", new_account(addons=["Office Line"]), "addons", "a main product as add-on"),
+        Case("module:accounts", new_account(addons=[9999]), "addons", "unknown id"),
+        Case("module:accounts", new_account(addons=[True]), "addons", "boolean for an id"),
+        Case("module:accounts", new_account(addons=[OTHER_RESELLER_ADDON]), "addons", "another reseller's add-on"),
+        Case("module:accounts", new_account(addons=[""]), "addons", "empty value"),
+        Case("module:accounts", new_account(colour="red"), "colour", "unknown option"),
+        Case("module:accounts", {"config": [{"account_id": GLOBEX_ACCOUNT, "product": "Office Line"}]},
+             "account_id", "account of another customer"),
+        Case("module:accounts", {"config": [{"account_id": INITECH_ACCOUNT, "product": "Office Line"}]},
+             "account_id", "another reseller's account"),
+        Case("module:accounts", {"state": "purged", "config": []}, "state", "unknown choice"),
+        Case("module:accounts", {"state": "deleted", "max_deletions": -1,
+                                 "config": [{"account_id": "441632960003"}]}, "max_deletions", "negative number"),
+        Case("module:accounts", {"max_deletions": "many", "config": []}, "max_deletions", "wrong type"),
+        Case("module:accounts", {"update_password": "sometimes", "config": []}, "update_password", "unknown choice"),
+        Case("module:accounts", {"purge_addons": "perhaps", "config": []}, "purge_addons", "not a boolean"),
+    ]
+    # -- account (single module) -----------------------------------------------------------------
+    + [
+        Case("module:account", {"account_id": ""}, "account_id", "empty value"),
+        Case("module:account", {"account_id": "a/b"}, "account_id", "path-breaking /"),
+        Case("module:account", {"account_id": "..%2F..%2Fx"}, "account_id", "path-breaking ..%2F"),
+        Case("module:account", {"account_id": "4416.xml"}, "account_id", "format suffix"),
+        Case("module:account", {"account_id": LONG}, "account_id", "10,000 characters"),
+        Case("module:account", {"account_id": "4416" + ESC}, "account_id", "control character"),
+        Case("module:account", {"account_id": INITECH_ACCOUNT}, "account_id", "another reseller's account"),
+        Case("module:account", {"account_id": GLOBEX_ACCOUNT}, "account_id", "account of another customer"),
+        Case("module:account", {"customer": "1001x"}, "customer", "wrong type"),
+        Case("module:account", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:account", {"customer": 424242}, "customer", "unknown customer"),
+        Case("module:account", {"product": "Nope"}, "product", "unknown name"),
+        Case("module:account", {"credit_limit": True}, "credit_limit", "boolean for a number"),
+        Case("module:account", {"credit_limit": -0.01}, "credit_limit", "negative number"),
+        Case("module:account", {"email": "@@"}, "email", "malformed"),
+        Case("module:account", {"first_name": u"Zo\u00eb" + NUL}, "first_name", "non-ASCII with NUL"),
+        Case("module:account", {"blocked": "blocked"}, "blocked", "not a boolean"),
+        Case("module:account", {"addons": ["Nope"]}, "addons", "unknown name"),
+        Case("module:account", {"extension": "1 0 1"}, "extension", "spaces"),
+        Case("module:account", {"state": "terminated"}, "state", "unknown choice"),
+        Case("module:account", {"password": "********"}, "password", "the mask we print"),
+        Case("module:account", {"update_password": "never"}, "update_password", "unknown choice"),
+    ]
+    + connection_cases("module:account")[:4]
+    # -- account_addon ---------------------------------------------------------------------------
+    + [
+        Case("module:account_addon", {"addon": "No Such Add-on"}, "addon", "unknown name"),
+        Case("module:account_addon", {"addon": "Office Line"}, "addon", "a main product"),
+        Case("module:account_addon", {"addon": True}, "addon", "boolean for an id"),
+        Case("module:account_addon", {"addon": -3}, "addon", "negative id"),
+        Case("module:account_addon", {"addon": ""}, "addon", "empty value"),
+        Case("module:account_addon", {"addon": OTHER_RESELLER_ADDON}, "addon", "another reseller's add-on"),
+        Case("module:account_addon", {"addon": LONG}, "addon", "10,000 characters"),
+        Case("module:account_addon", {"account_id": "441699999999"}, "account_id", "unknown account"),
+        Case("module:account_addon", {"account_id": INITECH_ACCOUNT}, "account_id", "another reseller's account"),
+        Case("module:account_addon", {"account_id": GLOBEX_ACCOUNT}, "account_id", "account of another customer"),
+        Case("module:account_addon", {"account_id": "a/b"}, "account_id", "path-breaking /"),
+        Case("module:account_addon", {"account_id": "4416?x"}, "account_id", "path-breaking ?"),
+        Case("module:account_addon", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:account_addon", {"customer": False}, "customer", "boolean for a number"),
+        Case("module:account_addon", {"state": "gone"}, "state", "unknown choice"),
+    ]
+    + connection_cases("module:account_addon")[6:10]
+    # -- account_info ----------------------------------------------------------------------------
+    + [
+        Case("module:account_info", {"customer": "x"}, "customer", "wrong type"),
+        Case("module:account_info", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:account_info", {"customer": 31337}, "customer", "unknown customer"),
+        Case("module:account_info", {"customer": -1}, "customer", "negative number"),
+        Case("module:account_info", {"account_id": "a/../b"}, "account_id", "path-breaking .."),
+        Case("module:account_info", {"account_id": LONG}, "account_id", "10,000 characters"),
+        Case("module:account_info", {"account_id": "4416#x"}, "account_id", "path-breaking #"),
+        Case("module:account_info", {"account_id": "4416" + NUL}, "account_id", "NUL character"),
+        Case("module:account_info", {"product": "No Such Product"}, "product", "unknown name"),
+        Case("module:account_info", {"product": True}, "product", "boolean for an id"),
+        Case("module:account_info", {"blocked": "sometimes"}, "blocked", "not a boolean"),
+        Case("module:account_info", {"gather": "all"}, "gather", "unknown option"),
+    ]
+    + connection_cases("module:account_info")[10:]
+    # -- extension (single module) ---------------------------------------------------------------
+    + [
+        Case("module:extension", {"number": ""}, "number", "empty value"),
+        Case("module:extension", {"number": "3/01"}, "number", "path-breaking /"),
+        Case("module:extension", {"number": ".."}, "number", "path-breaking .."),
+        Case("module:extension", {"number": "301.json"}, "number", ".json suffix"),
+        Case("module:extension", {"number": "3%2F01"}, "number", "path-breaking %2F"),
+        Case("module:extension", {"number": "301?x"}, "number", "path-breaking ?"),
+        Case("module:extension", {"number": "301#x"}, "number", "path-breaking #"),
+        Case("module:extension", {"number": LONG}, "number", "10,000 characters"),
+        Case("module:extension", {"number": "30" + NUL}, "number", "NUL character"),
+        Case("module:extension", {"number": u"\u0663\u0660\u0661"}, "number", "non-ASCII digits"),
+        Case("module:extension", {"name": LONG}, "name", "10,000 characters"),
+        Case("module:extension", {"name": NUL}, "name", "NUL character"),
+        Case("module:extension", {"name": ESC}, "name", "control character"),
+        Case("module:extension", {"account_id": "441699999999"}, "account_id", "unknown account"),
+        Case("module:extension", {"account_id": INITECH_ACCOUNT}, "account_id", "another reseller's account"),
+        Case("module:extension", {"account_id": GLOBEX_ACCOUNT}, "account_id", "account of another customer"),
+        Case("module:extension", {"account_id": "a/b"}, "account_id", "path-breaking /"),
+        Case("module:extension", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:extension", {"customer": []}, "customer", "wrong type"),
+        Case("module:extension", {"state": "removed"}, "state", "unknown choice"),
+    ]
+    + connection_cases("module:extension")[:2]
+    # -- extensions (list module) ----------------------------------------------------------------
+    + [
+        Case("module:extensions", {"config": [{"number": "301"}, {"number": "301"}]}, "number", "duplicate within the list"),
+        Case("module:extensions", new_extension(number="abc"), "number", "not digits"),
+        Case("module:extensions", new_extension(number=True), "number", "boolean for a number"),
+        Case("module:extensions", new_extension(number=301.5), "number", "not a whole number"),
+        Case("module:extensions", new_extension(number="3/01"), "number", "path-breaking /"),
+        Case("module:extensions", new_extension(number="301.json"), "number", ".json suffix"),
+        Case("module:extensions", new_extension(number=""), "number", "empty value"),
+        Case("module:extensions", new_extension(number="3" * 10000), "number", "10,000 characters"),
+        Case("module:extensions", new_extension(name=LONG), "name", "10,000 characters"),
+        Case("module:extensions", new_extension(name="a" + NUL), "name", "NUL character"),
+        Case("module:extensions", new_extension(name="a" + BELL), "name", "control character"),
+        Case("module:extensions", new_extension(account_id="441699999999"), "account_id", "unknown account"),
+        Case("module:extensions", new_extension(account_id=INITECH_ACCOUNT), "account_id", "another reseller's account"),
+        Case("module:extensions", new_extension(account_id="a%2Fb"), "account_id", "path-breaking %2F"),
+        Case("module:extensions", {"config": [{"number": "301", "account_id": "441632960003"},
+                                              {"number": "302", "account_id": "441632960003"}]},
+             "account_id", "duplicate within the list"),
+        Case("module:extensions", new_extension(floor=3), "floor", "unknown option"),
+        Case("module:extensions", {"config": "301"}, "config", "a string for a list of dicts"),
+        Case("module:extensions", {"customer": -1}, "customer", "negative number"),
+        Case("module:extensions", {"customer": INITECH, "config": []}, "customer", "another reseller's customer"),
+        Case("module:extensions", {"state": "wiped", "config": []}, "state", "unknown choice"),
+        Case("module:extensions", {"state": "deleted", "max_deletions": -2,
+                                   "config": [{"number": "101"}]}, "max_deletions", "negative number"),
+    ]
+    + connection_cases("module:extensions")[2:6]
+    # -- extension_info --------------------------------------------------------------------------
+    + [
+        Case("module:extension_info", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:extension_info", {"customer": "one"}, "customer", "wrong type"),
+        Case("module:extension_info", {"customer": 555555}, "customer", "unknown customer"),
+        Case("module:extension_info", {"products": ["abc"]}, "products", "not an id"),
+        Case("module:extension_info", {"products": [-2]}, "products", "negative id"),
+        Case("module:extension_info", {"active_calls": "maybe"}, "active_calls", "not a boolean"),
+        Case("module:extension_info", {"sip_status": 5}, "sip_status", "number for a boolean"),
+        Case("module:extension_info", {"unavailable_numbers": "nah"}, "unavailable_numbers", "not a boolean"),
+    ]
+    + connection_cases("module:extension_info")[6:9]
+    # -- product_info ----------------------------------------------------------------------------
+    + [
+        Case("module:product_info", {"currency": "../GBP"}, "currency", "path-breaking .."),
+        Case("module:product_info", {"currency": "G/P"}, "currency", "path-breaking /"),
+        Case("module:product_info", {"currency": LONG}, "currency", "10,000 characters"),
+        Case("module:product_info", {"currency": "GB" + NUL}, "currency", "NUL character"),
+        Case("module:product_info", {"currency": "GBP.json"}, "currency", ".json suffix"),
+        Case("module:product_info", {"currency": ["GBP"]}, "currency", "wrong type"),
+    ]
+    + connection_cases("module:product_info")
+)

@@ -1,0 +1,138 @@
+"""Bad input corpus (issue 10, part 2): every row of bad_inputs.CASES must fail cleanly.
+
+One ansible-playbook run per plugin holds all its rows as tasks with `ignore_errors`; the
+row's arguments live in a vars file and reach the task as a template, so no value (a License,
+a password in a URL) is ever in the playbook's source lines, which ansible-core prints for
+a failed task.  Per row we check: failed, the message names the option, no traceback, no
+secret anywhere in the output, and no write request while the task ran (the callback
+records the sandbox's counters after every task).
+"""
+import json
+import os
+
+import pytest
+
+from tests.reliability.bad_inputs import BASE, CASES
+from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
+
+TRACEBACK = "Traceback (most recent call last)"
+# Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
+SECRETS = (DEMO_LICENSE, OTHER_LICENSE, "NO-SUCH-LICENSE", "hunter2")
+
+
+def seeded_passwords(server):
+    rows = query(server, "SELECT voip_password, ui_password FROM accounts")
+    return [value for row in rows for value in row.values() if value]
+
+
+def present(plugin):
+    kind, name = plugin.split(":")
+    return plugin_exists(kind, name)
+
+
+PLUGINS = sorted(set(case.plugin for case in CASES if present(case.plugin)))
+
+
+def case_args(case):
+    args = dict(BASE.get(case.plugin, {}))
+    args.update(case.args)
+    return args
+
+
+def module_playbook(plugin, cases):
+    module = plugin.split(":")[1]
+    tasks = ""
+    for key in sorted(cases):
+        tasks += ("    - name: %s\n      portaplus.softswitch.%s: \"{{ cases['%s'] }}\"\n"
+                  "      ignore_errors: true\n" % (key, module, key))
+    return tasks
+
+
+def lookup_playbook(plugin, cases):
+    lookup = plugin.split(":")[1]
+    tasks = ""
+    for key in sorted(cases):
+        tasks += ("    - name: %s\n      ansible.builtin.set_fact:\n"
+                  "        looked_up: \"{{ lookup('portaplus.softswitch.%s', **cases['%s']) }}\"\n"
+                  "      ignore_errors: true\n" % (key, lookup, key))
+    return tasks
+
+
+def has_traceback(result):
+    """A Python traceback in a result (ansible-core 2.19 puts "(traceback unavailable)" in
+    every failed result's `exception`, which is no traceback)."""
+    exception = result.get("exception") or ""
+    return (TRACEBACK in json.dumps(result) or "module_stderr" in result
+            or (exception and exception != "(traceback unavailable)"))
+
+
+def check(case, status, message, everything, writes, secrets, traceback):
+    """The problems of one row's outcome (empty when it failed as it should)."""
+    problems = []
+    if status != "failed":
+        problems.append("did not fail (status %s)" % status)
+    if case.option.lower() not in (message or "").lower():
+        problems.append("message does not name %r" % case.option)
+    if traceback:
+        problems.append("traceback in output")
+    leaked = [secret for secret in secrets if secret in everything]
+    if leaked:
+        problems.append("secret in output: %s" % ", ".join(s[:3] + "..." for s in leaked))
+    if writes:
+        problems.append("%d write request(s)" % writes)
+    return problems
+
+
+def describe(case, problems, message):
+    return "%s %s (%s): %s; message: %s" % (
+        case.plugin, json.dumps(case.args, ensure_ascii=True)[:160], case.why, "; ".join(problems),
+        (message or "")[:300])
+
+
+@pytest.mark.parametrize("plugin", PLUGINS)
+def test_bad_inputs_fail_cleanly_naming_the_option(plugin, ansible, rel, figures):
+    cases = dict(("case-%03d" % n, case) for n, case in enumerate(CASES) if case.plugin == plugin)
+    secrets = SECRETS + tuple(seeded_passwords(rel))
+    vars_file = json.dumps({"cases": dict((key, case_args(case)) for key, case in cases.items())})
+    make_tasks = module_playbook if plugin.startswith("module:") else lookup_playbook
+    text = ("- hosts: localhost\n  gather_facts: false\n  connection: local\n"
+            "  vars_files: [cases.json]\n  tasks:\n" + make_tasks(plugin, cases))
+    run = ansible.playbook(text, files={"cases.json": vars_file},
+                           extra_env={"ANSIBLE_PIPELINING": "1"})
+    assert run.rc == 0, run.output[-3000:]
+    recorded = dict((t["task"], t) for t in run.tasks)
+    whole_output_leaks = [s[:3] + "..." for s in secrets if s in run.output]
+
+    failures, previous_writes = [], 0
+    for key in sorted(cases):
+        case = cases[key]
+        record = recorded.get(key)
+        if record is None:
+            failures.append(describe(case, ["no result recorded"], ""))
+            continue
+        writes_now = (record["counters"] or {}).get("writes", 0)
+        result = record["result"]
+        message = result.get("msg")
+        problems = check(case, record["status"], message, json.dumps(result, ensure_ascii=False),
+                         writes_now - previous_writes, secrets, has_traceback(result))
+        previous_writes = writes_now
+        if problems:
+            failures.append(describe(case, problems, message))
+
+    figures.add("bad-input", plugin=plugin, inputs=len(cases), failed_cleanly=len(cases) - len(failures),
+                problems=len(failures), output_leaks=len(whole_output_leaks))
+    assert not whole_output_leaks, "secrets in the run's output: %s" % whole_output_leaks
+    assert TRACEBACK not in run.output
+    assert not failures, "%d of %d bad inputs misbehaved:\n%s" % (len(failures), len(cases), "\n".join(failures))
+
+
+def test_corpus_is_large_and_covers_every_plugin_present(figures):
+    """The table keeps at least 150 rows of present plugins, and every plugin has rows."""
+    rows = [case for case in CASES if present(case.plugin)]
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    modules = sorted(name[:-3] for name in os.listdir(os.path.join(repo, "plugins", "modules"))
+                     if name.endswith(".py") and not name.startswith("_"))
+    covered = set(case.plugin for case in rows)
+    figures.add("bad-input", total_inputs=len(rows), plugins=len(covered))
+    assert len(rows) >= 150
+    assert [m for m in modules if "module:" + m not in covered] == []
