@@ -288,4 +288,52 @@ CASES = (
         Case("module:product_info", {"currency": ["GBP"]}, "currency", "wrong type"),
     ]
     + connection_cases("module:product_info")
+    # -- customer_info (i8-live) -----------------------------------------------------------------
+    + [
+        Case("module:customer_info", {"customer": "acme"}, "customer", "wrong type"),
+        Case("module:customer_info", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:customer_info", {"customer": 987654}, "customer", "unknown customer"),
+        Case("module:customer_info", {"customer": -1}, "customer", "negative number"),
+        Case("module:customer_info", {"customer": True}, "customer", "boolean for a number"),
+        Case("module:customer_info", {"search": "a/b"}, "search", "path-breaking /"),
+        Case("module:customer_info", {"search": "acme.json"}, "search", ".json suffix"),
+        Case("module:customer_info", {"search": LONG}, "search", "10,000 characters"),
+        Case("module:customer_info", {"search": "ac" + NUL}, "search", "NUL character"),
+        Case("module:customer_info", {"sites": "perhaps"}, "sites", "not a boolean"),
+    ]
+    + connection_cases("module:customer_info")[:3]
+    # -- active_calls lookup (i8-live) -----------------------------------------------------------
+    + [
+        Case("lookup:active_calls", {"customer": "acme"}, "customer", "wrong type"),
+        Case("lookup:active_calls", {"customer": True}, "customer", "boolean for a number"),
+        Case("lookup:active_calls", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("lookup:active_calls", {"customer": 987654}, "customer", "unknown customer"),
+        Case("lookup:active_calls", {"customer": -3}, "customer", "negative number"),
+        Case("lookup:active_calls", {"account": "a/b"}, "account", "path-breaking /"),
+        Case("lookup:active_calls", {"account": ""}, "account", "empty value"),
+        Case("lookup:active_calls", {"account": LONG}, "account", "10,000 characters"),
+        Case("lookup:active_calls", {"account": "4416" + NUL}, "account", "NUL character"),
+        Case("lookup:active_calls", {"account": INITECH_ACCOUNT}, "account", "another reseller's account"),
+        Case("lookup:active_calls", {"account": "441699999999"}, "account", "unknown account"),
+        Case("lookup:active_calls", {"customer": ACME, "account": GLOBEX_ACCOUNT}, "account",
+             "account of another customer"),
+        Case("lookup:active_calls", {"colour": "red"}, "colour", "unknown option"),
+    ]
+    + connection_cases("lookup:active_calls")[:4] + connection_cases("lookup:active_calls")[6:10]
+    # -- accounts inventory (i8-live): keys of the inventory source file -----------------------
+    + [
+        Case("inventory:accounts", {"customers": ["acme"]}, "customers", "wrong type"),
+        Case("inventory:accounts", {"customers": [INITECH]}, "customers", "another reseller's customer"),
+        Case("inventory:accounts", {"customers": [987654]}, "customers", "unknown customer"),
+        Case("inventory:accounts", {"customers": [ACME, ACME]}, "customers", "duplicate within the list"),
+        Case("inventory:accounts", {"customers": []}, "customers", "empty list"),
+        Case("inventory:accounts", {"max_workers": 0}, "max_workers", "out of range"),
+        Case("inventory:accounts", {"max_workers": 1000}, "max_workers", "out of range"),
+        Case("inventory:accounts", {"cdr_statistics_days": -1}, "cdr_statistics_days", "negative number"),
+        Case("inventory:accounts", {"sip_status": "maybe"}, "sip_status", "not a boolean"),
+        Case("inventory:accounts", {"url": "no-scheme.example"}, "url", "URL without a scheme"),
+        Case("inventory:accounts", {"url": "http://admin:hunter2@127.0.0.1:9"}, "url", "URL with user-info"),
+        Case("inventory:accounts", {"timeout": 0}, "timeout", "timeout of 0"),
+        Case("inventory:accounts", {"retries": -1}, "retries", "negative retries"),
+    ]
 )

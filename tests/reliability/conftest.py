@@ -183,6 +183,8 @@ class Ansible:
         command = [os.path.join(BIN, "ansible-playbook"), str(playbook)] + list(args)
         proc = subprocess.run(command, env=env, cwd=str(base), capture_output=True, text=True,
                               timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+        # beside the run's folder (whose files the secrets test scans), for a person debugging
+        (self.tmp / (base.name + ".output")).write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
         tasks = []
         if results.exists():
             tasks = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]

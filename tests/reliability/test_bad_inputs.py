@@ -89,9 +89,18 @@ def describe(case, problems, message):
         (message or "")[:300])
 
 
-@pytest.mark.parametrize("plugin", PLUGINS)
-def test_bad_inputs_fail_cleanly_naming_the_option(plugin, ansible, rel, figures):
-    cases = dict(("case-%03d" % n, case) for n, case in enumerate(CASES) if case.plugin == plugin)
+CHUNK = 40     # rows per ansible-playbook run, so a big table spreads over the xdist workers
+PLAYBOOK_CHUNKS = ["%s#%d" % (plugin, start)
+                   for plugin in PLUGINS if plugin.split(":")[0] in ("module", "lookup")
+                   for start in range(0, sum(1 for case in CASES if case.plugin == plugin), CHUNK)]
+INVENTORY_PLUGINS = [p for p in PLUGINS if p.startswith("inventory:")]
+
+
+@pytest.mark.parametrize("chunk", PLAYBOOK_CHUNKS)
+def test_bad_inputs_fail_cleanly_naming_the_option(chunk, ansible, rel, figures):
+    plugin, start = chunk.split("#")
+    rows = [("case-%03d" % n, case) for n, case in enumerate(CASES) if case.plugin == plugin]
+    cases = dict(rows[int(start):int(start) + CHUNK])
     secrets = SECRETS + tuple(seeded_passwords(rel))
     vars_file = json.dumps({"cases": dict((key, case_args(case)) for key, case in cases.items())})
     make_tasks = module_playbook if plugin.startswith("module:") else lookup_playbook
@@ -119,7 +128,7 @@ def test_bad_inputs_fail_cleanly_naming_the_option(plugin, ansible, rel, figures
         if problems:
             failures.append(describe(case, problems, message))
 
-    figures.add("bad-input", plugin=plugin, inputs=len(cases), failed_cleanly=len(cases) - len(failures),
+    figures.add("bad-input", plugin=chunk, inputs=len(cases), failed_cleanly=len(cases) - len(failures),
                 problems=len(failures), output_leaks=len(whole_output_leaks))
     assert not whole_output_leaks, "secrets in the run's output: %s" % whole_output_leaks
     assert TRACEBACK not in run.output
@@ -130,9 +139,37 @@ def test_corpus_is_large_and_covers_every_plugin_present(figures):
     """The table keeps at least 150 rows of present plugins, and every plugin has rows."""
     rows = [case for case in CASES if present(case.plugin)]
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    modules = sorted(name[:-3] for name in os.listdir(os.path.join(repo, "plugins", "modules"))
-                     if name.endswith(".py") and not name.startswith("_"))
+    plugins = []
+    for kind, folder in (("module", "modules"), ("lookup", "lookup"), ("inventory", "inventory")):
+        path = os.path.join(repo, "plugins", folder)
+        if os.path.isdir(path):
+            plugins += ["%s:%s" % (kind, name[:-3]) for name in sorted(os.listdir(path))
+                        if name.endswith(".py") and not name.startswith("_")]
+    if plugin_exists("role", "customer"):
+        plugins.append("role:customer")
     covered = set(case.plugin for case in rows)
     figures.add("bad-input", total_inputs=len(rows), plugins=len(covered))
     assert len(rows) >= 150
-    assert [m for m in modules if "module:" + m not in covered] == []
+    assert [p for p in plugins if p not in covered] == [], "plugins without bad-input rows"
+
+
+# Defined only when the branch has an inventory plugin: an empty parametrization would be a skip.
+if INVENTORY_PLUGINS:
+    @pytest.mark.parametrize("plugin", INVENTORY_PLUGINS)
+    def test_bad_inventory_sources_fail_cleanly_naming_the_option(plugin, ansible, rel, figures):
+        """One ansible-inventory run per row (a source file is one whole configuration)."""
+        cases = [case for case in CASES if case.plugin == plugin]
+        secrets = SECRETS + tuple(seeded_passwords(rel))
+        failures = []
+        for case in cases:
+            source = dict({"plugin": "portaplus.softswitch." + plugin.split(":")[1]}, **case.args)
+            before = rel.counters()["writes"]
+            run = ansible.inventory(json.dumps(source))
+            problems = check(case, "failed" if run.rc != 0 else "ok", run.output, run.output,
+                             rel.counters()["writes"] - before, secrets, TRACEBACK in run.output)
+            if problems:
+                failures.append(describe(case, problems, run.stderr.strip()[-300:]))
+        figures.add("bad-input", plugin=plugin, inputs=len(cases), failed_cleanly=len(cases) - len(failures),
+                    problems=len(failures))
+        assert not failures, "%d of %d bad inventory sources misbehaved:\n%s" % (
+            len(failures), len(cases), "\n".join(failures))

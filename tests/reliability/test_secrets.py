@@ -1,0 +1,196 @@
+"""Secrets grid (issue 10, part 3): no License, no part of one, no password ever shows.
+
+Grid: plugin x way the License is given (option, module_defaults, PORTAPLUS_LICENSE, the
+inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
+refused, wrong URL, and a License containing '/').  Every plugin gets every way on success;
+the failure outcomes rotate the way over the plugins, so each outcome still sees every way.  The playbooks run at -vvvv --diff; we search stdout, stderr, every
+registered result (diffs included) and every file the run left behind, other than the
+inputs we wrote, for every secret and every '/'-separated part of the License.
+"""
+import json
+import os
+from urllib.parse import quote
+
+import pytest
+
+from tests.reliability.conftest import DEMO_LICENSE, plugin_exists, query
+
+ACME = 1001
+WRONG_LICENSE = "WRONG-Lic-7Hq2Zp"
+SLASH_LICENSE = "Qx7Kp9Lm2/Zr4Tw8Vn5/Hy3Jb6Dc1=="
+PASSWORDS = ("Pw-Secret-Acc-01", "Pw-Secret-Acc-02")
+WAYS = ("option", "module_defaults", "environment", "inventory")
+INPUTS = ("playbook.yml", "grid.json", "inventory.ini", "results.jsonl")
+
+# The call each plugin makes when all goes well (connection options come from the way).
+SUCCESS_ARGS = {
+    "module:accounts": {"customer": ACME, "config": [
+        {"account_id": "441632960077", "product": "Office Line", "first_name": "Grid", "password": PASSWORDS[0]}]},
+    "module:account": {"customer": ACME, "account_id": "441632960002", "email": "bob.grid@acme.example",
+                       "password": PASSWORDS[1]},
+    "module:account_addon": {"customer": ACME, "account_id": "441632960002", "addon": "Call Recording"},
+    "module:account_info": {"customer": ACME},
+    "module:extension": {"customer": ACME, "number": "301", "name": "Grid", "account_id": "441632960003"},
+    "module:extensions": {"customer": ACME, "config": [{"number": "302", "name": "Grid Two"}]},
+    "module:extension_info": {"customer": ACME},
+    "module:product_info": {},
+    "module:customer_info": {"customer": ACME},
+    "module:cdr_export": {"customer": ACME, "dest": "export.csv", "from_date": "-30d", "to_date": "today"},
+    "lookup:cdrs": {"customer": ACME, "from_date": "-7d", "to_date": "today"},
+    "lookup:active_calls": {"customer": ACME},
+}
+PLUGINS = [p for p in sorted(SUCCESS_ARGS) if plugin_exists(*p.split(":"))]
+SANDBOX_URL = "{{ lookup('ansible.builtin.env', 'PORTAPLUS_URL') }}"
+FAULTS_URL = "{{ lookup('ansible.builtin.env', 'PORTAPLUS_SANDBOX_ADMIN') }}/faults"
+
+# outcome -> (arguments on top of the success call, sandbox faults during it, which License)
+OUTCOMES = {
+    "success": ({}, None, "good"),
+    "404": ({"customer": 987654}, None, "good"),
+    "401": ({}, None, "wrong"),
+    "slash-license": ({}, None, "slash"),
+    "500": ({"retries": 1}, {"fault_rate": 1.0, "kinds": ["500"]}, "good"),
+    "read-timeout": ({"timeout": 1, "retries": 1}, {"fault_rate": 1.0, "kinds": ["timeout"], "hang_s": 2}, "good"),
+    "refused": ({"url": "http://127.0.0.1:9", "retries": 1}, None, "good"),
+    "wrong-url": ({"url": SANDBOX_URL + "/not/the/api"}, None, "good"),
+}
+GROUPS = {"success-404-401-slash": ("success", "404", "401", "slash-license"),
+          "500-timeout-refused-wrongurl": ("500", "read-timeout", "refused", "wrong-url")}
+LICENSE_VARS = {"good": "demo_license", "wrong": "wrong_license", "slash": "slash_license"}
+
+
+def secrets():
+    values = [DEMO_LICENSE, WRONG_LICENSE, SLASH_LICENSE] + list(PASSWORDS)
+    values += [part for part in SLASH_LICENSE.split("/") if part]
+    values += [quote(SLASH_LICENSE, safe=""), quote(SLASH_LICENSE)]
+    return values
+
+
+def cells(group):
+    """(key, plugin, way, outcome) of one group of the grid."""
+    result = []
+    for outcome in GROUPS[group]:
+        for index, plugin in enumerate(PLUGINS):
+            ways = WAYS if outcome == "success" else (WAYS[(index + len(outcome)) % len(WAYS)],)
+            for way in ways:
+                result.append(("%s|%s|%s" % (outcome, plugin.split(":")[1], way), plugin, way, outcome))
+    return result
+
+
+def cell_args(plugin, way, outcome):
+    extra, _faults, which = OUTCOMES[outcome]
+    args = dict(SUCCESS_ARGS[plugin])
+    if outcome == "404" and "customer" not in args:
+        args["url"] = SANDBOX_URL + "/not/the/api"      # product_info has no object to miss
+    else:
+        args.update(extra)
+    if way == "option":
+        args["license"] = "{{ %s }}" % LICENSE_VARS[which]
+    elif way == "inventory":
+        args["license"] = "{{ portaplus_%s }}" % LICENSE_VARS[which]
+    return args
+
+
+def task_text(key, plugin, way, outcome):
+    kind, name = plugin.split(":")
+    which = LICENSE_VARS[OUTCOMES[outcome][2]]
+    lines = ["    - name: %s" % key]
+    if kind == "module":
+        lines.append("      portaplus.softswitch.%s: \"{{ cells['%s'] }}\"" % (name, key))
+    else:
+        lines += ["      ansible.builtin.set_fact:",
+                  "        looked_up: \"{{ lookup('portaplus.softswitch.%s', **cells['%s']) }}\"" % (name, key)]
+    if way == "module_defaults":
+        lines.append("      module_defaults: {\"group/portaplus.softswitch.api\": {\"license\": \"{{ %s }}\"}}" % which)
+    lines.append("      ignore_errors: true")
+    return "\n".join(lines) + "\n"
+
+
+def faults_task(settings):
+    body = json.dumps(settings) if settings else "{}"
+    return ("    - name: \"sandbox faults %s\"\n      ansible.builtin.uri:\n        url: \"%s\"\n"
+            "        method: POST\n        body_format: json\n        body: %s\n" % (body.replace('"', "'"), FAULTS_URL, body))
+
+
+def runs_of(group):
+    """The cells grouped by ansible-playbook run: the "environment" way needs
+    PORTAPLUS_LICENSE exported for the whole run (as a user's shell does), one run per License
+    value; the other ways share one run with no PORTAPLUS_LICENSE at all.  (The `environment:`
+    task keyword is not our way: ansible-core prints its values in -vvvv EXEC lines.)"""
+    runs = {}
+    for cell in cells(group):
+        _key, _plugin, way, outcome = cell
+        env_license = OUTCOMES[outcome][2] if way == "environment" else None
+        runs.setdefault(env_license, []).append(cell)
+    return runs
+
+
+def grid_playbook(run_cells):
+    text = ("- hosts: grid\n  gather_facts: false\n  vars_files: [grid.json]\n  tasks:\n")
+    for outcome in OUTCOMES:
+        chosen = [cell for cell in run_cells if cell[3] == outcome]
+        if not chosen:
+            continue
+        faults = OUTCOMES[outcome][1]
+        if faults:
+            text += faults_task(faults)
+        for key, plugin, way, _outcome in chosen:
+            text += task_text(key, plugin, way, outcome)
+        if faults:
+            text += faults_task(None)
+    return text
+
+
+def leaks_in(text, where, found):
+    for secret in secrets():
+        if secret in text:
+            found.append("%s in %s" % (secret[:4] + "...", where))
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_no_license_part_or_password_in_output_results_diffs_or_files(group, ansible, rel, figures):
+    grid = cells(group)
+    data = {"cells": dict((key, cell_args(plugin, way, outcome)) for key, plugin, way, outcome in grid),
+            "demo_license": DEMO_LICENSE, "wrong_license": WRONG_LICENSE, "slash_license": SLASH_LICENSE}
+    inventory = ("[grid]\nlocalhost ansible_connection=local portaplus_demo_license=%s "
+                 "portaplus_wrong_license=%s portaplus_slash_license=%s\n" % (DEMO_LICENSE, WRONG_LICENSE, SLASH_LICENSE))
+    license_values = {None: None, "good": DEMO_LICENSE, "wrong": WRONG_LICENSE, "slash": SLASH_LICENSE}
+    found, recorded, runs, files = [], {}, [], 0
+    for env_license, run_cells in sorted(runs_of(group).items(), key=lambda item: str(item[0])):
+        run = ansible.playbook(grid_playbook(run_cells), args=["-i", "inventory.ini", "-vvvv", "--diff"],
+                               license=license_values[env_license],
+                               files={"grid.json": json.dumps(data), "inventory.ini": inventory},
+                               extra_env={"ANSIBLE_PIPELINING": "1"})
+        assert run.rc == 0, run.output[-3000:]
+        runs.append(run)
+        leaks_in(run.stdout, "stdout", found)
+        leaks_in(run.stderr, "stderr", found)
+        recorded.update((t["task"], t) for t in run.tasks)
+        for folder, _dirs, names in os.walk(str(run.files)):
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.relpath(path, str(run.files)) in INPUTS:
+                    continue
+                files += 1
+                with open(path, "rb") as handle:
+                    leaks_in(handle.read().decode("utf-8", "replace"), "file " + name, found)
+    seeded = [v for row in query(rel, "SELECT voip_password, ui_password FROM accounts") for v in row.values() if v]
+    for password in seeded:
+        if any(password in run.everything() for run in runs):
+            found.append("seeded password %s... in the output" % password[:4])
+
+    wrong_outcome = []
+    for key, plugin, way, outcome in grid:
+        record = recorded.get(key)
+        if record is None:
+            wrong_outcome.append("%s: no result" % key)
+            continue
+        leaks_in(json.dumps(record["result"], ensure_ascii=False), "result of " + key, found)
+        expected = "ok" if outcome == "success" else "failed"
+        if record["status"] != expected:
+            wrong_outcome.append("%s: %s, expected %s: %s" % (key, record["status"], expected,
+                                                             (record["result"].get("msg") or "")[:200]))
+    figures.add("secrets", group=group, runs=len(runs), cells=len(grid), plugins=len(PLUGINS),
+                files_scanned=files, leaks=len(found))
+    assert not found, "leaks:\n" + "\n".join(found)
+    assert not wrong_outcome, "cells that did not end as their outcome says:\n" + "\n".join(wrong_outcome)
