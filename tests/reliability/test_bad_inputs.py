@@ -9,6 +9,7 @@ records the sandbox's counters after every task).
 """
 import json
 import os
+import sys
 
 import pytest
 
@@ -66,8 +67,9 @@ def has_traceback(result):
             or (exception and exception != "(traceback unavailable)"))
 
 
-def check(case, status, message, everything, writes, secrets, traceback):
-    """The problems of one row's outcome (empty when it failed as it should)."""
+def check(case, status, message, everything, writes, secrets, traceback, committed=0):
+    """The problems of one row's outcome (empty when it failed as it should).  `writes` and
+    `committed` count the write requests the sandbox got, and committed, during the row."""
     problems = []
     if status != "failed":
         problems.append("did not fail (status %s)" % status)
@@ -78,7 +80,9 @@ def check(case, status, message, everything, writes, secrets, traceback):
     leaked = [secret for secret in secrets if secret in everything]
     if leaked:
         problems.append("secret in output: %s" % ", ".join(s[:3] + "..." for s in leaked))
-    if writes:
+    if committed:
+        problems.append("%d committed write(s)" % committed)
+    elif writes and case.allow != "refused-write":
         problems.append("%d write request(s)" % writes)
     return problems
 
@@ -112,7 +116,7 @@ def test_bad_inputs_fail_cleanly_naming_the_option(chunk, ansible, rel, figures)
     recorded = dict((t["task"], t) for t in run.tasks)
     whole_output_leaks = [s[:3] + "..." for s in secrets if s in run.output]
 
-    failures, previous_writes = [], 0
+    failures, previous_writes, previous_committed = [], 0, 0
     for key in sorted(cases):
         case = cases[key]
         record = recorded.get(key)
@@ -120,11 +124,13 @@ def test_bad_inputs_fail_cleanly_naming_the_option(chunk, ansible, rel, figures)
             failures.append(describe(case, ["no result recorded"], ""))
             continue
         writes_now = (record["counters"] or {}).get("writes", 0)
+        committed_now = (record["counters"] or {}).get("committed_writes", 0)
         result = record["result"]
         message = result.get("msg")
         problems = check(case, record["status"], message, json.dumps(result, ensure_ascii=False),
-                         writes_now - previous_writes, secrets, has_traceback(result))
-        previous_writes = writes_now
+                         writes_now - previous_writes, secrets, has_traceback(result),
+                         committed_now - previous_committed)
+        previous_writes, previous_committed = writes_now, committed_now
         if problems:
             failures.append(describe(case, problems, message))
 
@@ -172,4 +178,48 @@ if INVENTORY_PLUGINS:
         figures.add("bad-input", plugin=plugin, inputs=len(cases), failed_cleanly=len(cases) - len(failures),
                     problems=len(failures))
         assert not failures, "%d of %d bad inventory sources misbehaved:\n%s" % (
+            len(failures), len(cases), "\n".join(failures))
+
+
+ROLE_PLUGINS = [p for p in PLUGINS if p.startswith("role:")]
+
+# Defined only when the branch has the role: an empty parametrization would be a skip.
+if ROLE_PLUGINS:
+    @pytest.mark.parametrize("plugin", ROLE_PLUGINS)
+    def test_bad_customer_files_fail_cleanly_naming_the_key(plugin, ansible, rel, figures):
+        """One host per row (a customer file each), all in one run: a host that fails leaves
+        the play, the others go on, and the run must send no write at all."""
+        role = plugin.split(":")[1]
+        cases = dict(("case-%03d" % n, case) for n, case in enumerate(CASES) if case.plugin == plugin)
+        secrets = SECRETS + tuple(seeded_passwords(rel))
+        files, hosts = {}, ["[cases]"]
+        for key, case in cases.items():
+            files["customers/%s.yml" % key] = json.dumps(case_args(case))
+            hosts.append("%s customer_file=customers/%s.yml ansible_connection=local ansible_python_interpreter=%s"
+                         % (key, key, sys.executable))
+        files["inventory.ini"] = "\n".join(hosts) + "\n"
+        text = ("- hosts: cases\n  gather_facts: false\n  roles:\n    - role: portaplus.softswitch.%s\n" % role)
+        run = ansible.playbook(text, args=["-i", "inventory.ini", "--forks", "4"], files=files)
+        writes = [r for r in rel.requests() if r["write"]]
+        refused_rows = sum(1 for case in cases.values() if case.allow == "refused-write")
+        failures = []
+        for key in sorted(cases):
+            case = cases[key]
+            records = [t for t in run.tasks if t["host"] == key]
+            failed = [t for t in records if t["status"] == "failed"]
+            message = failed[0]["result"].get("msg") if failed else ""
+            problems = check(case, "failed" if failed else "ok", message,
+                             json.dumps([t["result"] for t in records], ensure_ascii=False), 0, secrets,
+                             any(has_traceback(t["result"]) for t in failed))
+            if problems:
+                failures.append(describe(case, problems, message))
+        figures.add("bad-input", plugin=plugin, inputs=len(cases), failed_cleanly=len(cases) - len(failures),
+                    problems=len(failures), writes=len(writes))
+        assert TRACEBACK not in run.output
+        assert [s[:3] for s in secrets if s in run.output] == []
+        # hosts run at once, so writes are checked for the run: none committed, and none but
+        # the creates the server refuses (rows marked refused-write)
+        assert [w["route"] for w in writes if w["committed"]] == []
+        assert len(writes) <= refused_rows, "bad customer files sent writes: %s" % [w["route"] for w in writes]
+        assert not failures, "%d of %d bad customer files misbehaved:\n%s" % (
             len(failures), len(cases), "\n".join(failures))

@@ -35,7 +35,7 @@ SUCCESS_ARGS = {
     "module:extension_info": {"customer": ACME},
     "module:product_info": {},
     "module:customer_info": {"customer": ACME},
-    "module:cdr_export": {"customer": ACME, "dest": "export.csv", "from_date": "-30d", "to_date": "today"},
+    "module:cdr_export": {"customer": ACME, "dest": "{{ playbook_dir }}/export.csv", "from_date": "-30d", "to_date": "today"},
     "lookup:cdrs": {"customer": ACME, "from_date": "-7d", "to_date": "today"},
     "lookup:active_calls": {"customer": ACME},
 }

@@ -51,7 +51,7 @@ ROWS = [
     ("module:extension_info", {"customer": ACME}, {"customer": NO_CUSTOMER}, "customer"),
     # plugins of other branches: rows are used once the plugin exists
     ("module:customer_info", {"customer": ACME}, {"customer": NO_CUSTOMER}, "customer"),
-    ("module:cdr_export", {"customer": ACME, "dest": "export.csv"}, {"customer": NO_CUSTOMER, "dest": "export.csv"},
+    ("module:cdr_export", {"customer": ACME, "dest": "{{ playbook_dir }}/export.csv"}, {"customer": NO_CUSTOMER, "dest": "{{ playbook_dir }}/export.csv"},
      "customer"),
     ("lookup:cdrs", {"customer": ACME}, {"customer": NO_CUSTOMER}, "customer"),
     ("lookup:cdrs", {"account": ACME_ACCOUNT}, {"account": NO_ACCOUNT}, "account"),
