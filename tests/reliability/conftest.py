@@ -167,15 +167,18 @@ class Ansible:
         self.count += 1
         return self.tmp / ("%s%03d" % (stem, self.count))
 
-    def playbook(self, text, args=(), license=DEMO_LICENSE, extra_env=None, files=None, timeout=900):
-        """Run a playbook (YAML text); `files` maps extra file names to contents, written beside it."""
+    def playbook(self, text, args=(), license=DEMO_LICENSE, extra_env=None, files=None, timeout=900,
+                 playbook_name="playbook.yml"):
+        """Run a playbook (YAML text); `files` maps extra file names to contents, written beside it
+        (relative to the run's folder; `playbook_name` may put the playbook in a subfolder)."""
         base = self._next("run")
         base.mkdir()
         for name, content in (files or {}).items():
             path = base / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content)
-        playbook = base / "playbook.yml"
+        playbook = base / playbook_name
+        playbook.parent.mkdir(parents=True, exist_ok=True)
         playbook.write_text(text)
         results = base / "results.jsonl"
         env = self.env(license, extra_env)

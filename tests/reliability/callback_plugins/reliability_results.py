@@ -14,11 +14,14 @@ DOCUMENTATION = r'''
 name: reliability_results
 type: aggregate
 short_description: Record task results and sandbox request counters for the reliability suite
-description: Writes each task result as a JSON line to the file named by E(PORTAPLUS_TEST_RESULTS).
+description:
+  - Writes each task result as a JSON line to the file named by E(PORTAPLUS_TEST_RESULTS), with the host,
+    when the task started and ended on that host, and the sandbox's request counters.
 '''
 
 import json
 import os
+import time
 
 try:
     from urllib.request import urlopen
@@ -33,6 +36,13 @@ class CallbackModule(CallbackBase):
     CALLBACK_TYPE = "aggregate"
     CALLBACK_NAME = "reliability_results"
     CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args, **kwargs):
+        super(CallbackModule, self).__init__(*args, **kwargs)
+        self._started = {}
+
+    def v2_runner_on_start(self, host, task):
+        self._started[(host.get_name(), task._uuid)] = time.time()
 
     def _counters(self):
         admin = os.environ.get("PORTAPLUS_SANDBOX_ADMIN")
@@ -54,7 +64,8 @@ class CallbackModule(CallbackBase):
         task = getattr(result, "task", None) or result._task
         host = getattr(result, "host", None) or result._host
         line = {"task": task.get_name(), "host": host.get_name(), "status": status,
-                "result": payload, "counters": self._counters()}
+                "result": payload, "counters": self._counters(),
+                "start": self._started.get((host.get_name(), task._uuid)), "end": time.time()}
         with open(path, "a") as handle:
             handle.write(json.dumps(line, default=str) + "\n")
 
