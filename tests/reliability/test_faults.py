@@ -5,6 +5,10 @@ after the write committed, partial commit) on 20% of the requests of every route
 latency on every request, from a fixed seed.  The same playbook is run until the sandbox's
 own database holds exactly the declared state: at most two runs, for each of five seeds.
 A further run (faults still on) must report changed=false and send no write at all.
+
+The playbooks set `retries: 5` (module_defaults): with the default 3, a read fails when four
+attempts in a row draw a fault, 0.16% per read at 20% faults, which a run of a few dozen
+reads meets now and then; a user on a network this bad raises `retries` the same way.
 """
 import json
 
@@ -52,6 +56,9 @@ PLAYBOOK = """\
   gather_facts: false
   connection: local
   vars_files: [customer.json]
+  module_defaults:
+    group/portaplus.softswitch.api:
+      retries: 5
   tasks:
     - name: Accounts with add-ons
       portaplus.softswitch.accounts:
@@ -137,6 +144,9 @@ ROLE_PLAYBOOK = """\
   hosts: localhost
   gather_facts: false
   connection: local
+  module_defaults:
+    group/portaplus.softswitch.api:
+      retries: 5
   roles:
     - role: portaplus.softswitch.customer
       vars:

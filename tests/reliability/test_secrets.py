@@ -1,7 +1,7 @@
 """Secrets grid (issue 10, part 3): no License, no part of one, no password ever shows.
 
-Grid: plugin x way the License is given (option, module_defaults, PORTAPLUS_LICENSE, the
-inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
+Grid: plugin x way the License is given (option, module_defaults - for lookups the
+`portaplus_license` variable -, PORTAPLUS_LICENSE, the inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
 refused, wrong URL, and a License containing '/').  Every plugin gets every way on success;
 the failure outcomes rotate the way over the plugins, so each outcome still sees every way.  The playbooks run at -vvvv --diff; we search stdout, stderr, every
 registered result (diffs included) and every file the run left behind, other than the
@@ -100,8 +100,11 @@ def task_text(key, plugin, way, outcome):
     else:
         lines += ["      ansible.builtin.set_fact:",
                   "        looked_up: \"{{ lookup('portaplus.softswitch.%s', **cells['%s']) }}\"" % (name, key)]
-    if way == "module_defaults":
+    if way == "module_defaults" and kind == "module":
         lines.append("      module_defaults: {\"group/portaplus.softswitch.api\": {\"license\": \"{{ %s }}\"}}" % which)
+    elif way == "module_defaults":
+        # lookups have no module_defaults; their play-wide default is the portaplus_license variable
+        lines.append("      vars: {\"portaplus_license\": \"{{ %s }}\"}" % which)
     lines.append("      ignore_errors: true")
     return "\n".join(lines) + "\n"
 
@@ -194,3 +197,121 @@ def test_no_license_part_or_password_in_output_results_diffs_or_files(group, ans
                 files_scanned=files, leaks=len(found))
     assert not found, "leaks:\n" + "\n".join(found)
     assert not wrong_outcome, "cells that did not end as their outcome says:\n" + "\n".join(wrong_outcome)
+
+
+# -- the roles and the inventory --------------------------------------------------------------
+
+ROLE_PASSWORD = "Pw-Secret-Role-03"
+
+
+def role_play(name, roles, license_var=None, faults=None, failing=False):
+    """One play applying `roles`; the License through module_defaults when `license_var` is
+    given (else PORTAPLUS_LICENSE from the environment); `failing` plays ignore errors."""
+    text = "- name: %s\n  hosts: localhost\n  gather_facts: false\n  connection: local\n" % name
+    text += "  vars_files: [grid.json]\n"
+    if license_var:
+        text += "  module_defaults:\n    group/portaplus.softswitch.api:\n      license: \"{{ %s }}\"\n" % license_var
+    text += "  tasks:\n"
+    if faults:
+        text += faults_task(faults)
+    for role, role_vars in roles:
+        text += "    - name: %s %s\n      ansible.builtin.import_role:\n        name: portaplus.softswitch.%s\n" % (
+            name, role, role)
+        text += "      vars: %s\n" % json.dumps(role_vars)
+        if failing:
+            text += "      ignore_errors: true\n"
+    if faults:
+        text += faults_task(None)
+    return text
+
+
+ROLE_RUNS = [
+    # (play name, License variable or None for PORTAPLUS_LICENSE, faults, failing)
+    ("success-environment", None, None, False),
+    ("success-module_defaults", "demo_license", None, False),
+    ("401-module_defaults", "wrong_license", None, True),
+    ("500-environment", None, {"fault_rate": 1.0, "kinds": ["500"]}, True),
+    ("slash-module_defaults", "slash_license", None, True),
+]
+ROLES_PRESENT = [role for role in ("customer", "cdr_report") if plugin_exists("role", role)]
+
+if ROLES_PRESENT:
+    def test_roles_leak_no_license_part_or_password_at_vvvv_diff(ansible, rel, figures):
+        customer = {"customer": ACME, "name": "Acme", "accounts": [
+            {"account_id": "441632960088", "product": "Office Line", "first_name": "Role", "password": ROLE_PASSWORD}]}
+        role_vars = {"customer": {"customer_file": "{{ playbook_dir }}/customers/acme.yml"},
+                     "cdr_report": {"cdr_report_customer": ACME, "cdr_report_from": "-30d", "cdr_report_to": "today",
+                                    "cdr_report_dir": "{{ playbook_dir }}/reports"}}
+        roles = [(role, role_vars[role]) for role in ROLES_PRESENT]
+        text = "".join(role_play(name, roles, license_var, faults, failing)
+                       for name, license_var, faults, failing in ROLE_RUNS)
+        data = {"demo_license": DEMO_LICENSE, "wrong_license": WRONG_LICENSE, "slash_license": SLASH_LICENSE}
+        run = ansible.playbook(text, args=["-vvvv", "--diff"],
+                               files={"grid.json": json.dumps(data), "customers/acme.yml": json.dumps(customer)},
+                               extra_env={"ANSIBLE_PIPELINING": "1"})
+        found, files = [], 0
+        leaks_in(run.stdout, "stdout", found)
+        leaks_in(run.stderr, "stderr", found)
+        leaks_in(json.dumps(run.tasks, ensure_ascii=False), "results", found)
+        if ROLE_PASSWORD in run.everything():
+            found.append("the customer file's password in the output")
+        for folder, _dirs, names in os.walk(str(run.files)):
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.relpath(path, str(run.files)) in INPUTS + ("customers/acme.yml",):
+                    continue
+                files += 1
+                with open(path, "rb") as handle:
+                    leaks_in(handle.read().decode("utf-8", "replace"), "file " + name, found)
+        figures.add("secrets", group="roles", runs=1, plays=len(ROLE_RUNS), roles=len(ROLES_PRESENT),
+                    files_scanned=files, leaks=len(found))
+        assert run.rc == 0, run.output[-3000:]
+        first = [t for t in run.tasks if t["task"].startswith("success-")]
+        assert first and all(t["status"] != "failed" for t in first), [
+            (t["task"], t["result"].get("msg")) for t in first if t["status"] == "failed"]
+        if "cdr_report" in ROLES_PRESENT:
+            assert any(name.endswith(".html") for _f, _d, names in os.walk(str(run.files)) for name in names)
+        assert not found, "leaks:\n" + "\n".join(found)
+
+
+INVENTORY_RUNS = [
+    # (name, keys of the source file, License in PORTAPLUS_LICENSE, faults, should succeed)
+    ("success-file", {"license": DEMO_LICENSE}, None, None, True),
+    ("success-environment", {}, DEMO_LICENSE, None, True),
+    ("401-file", {"license": WRONG_LICENSE}, None, None, False),
+    ("slash-environment", {}, SLASH_LICENSE, None, False),
+    ("500-environment", {"retries": 1}, DEMO_LICENSE, {"fault_rate": 1.0, "kinds": ["500"]}, False),
+    ("refused-file", {"license": DEMO_LICENSE, "url": "http://127.0.0.1:9", "retries": 1}, None, None, False),
+    ("wrong-url-environment", {"url": "{{ lookup('ansible.builtin.env', 'PORTAPLUS_URL') }}/not/the/api"},
+     DEMO_LICENSE, None, False),
+]
+
+if plugin_exists("inventory", "accounts"):
+    def test_inventory_leaks_no_license_part_in_output_or_cache(ansible, rel, figures):
+        found, files, wrong = [], 0, []
+        for name, keys, env_license, faults, succeeds in INVENTORY_RUNS:
+            source = {"plugin": "portaplus.softswitch.accounts", "url": rel.url, "cache": True,
+                      "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "cache", "cache_timeout": 600}
+            source.update(keys)
+            if "{{" in str(source["url"]):
+                source["url"] = rel.url + "/not/the/api"
+            if faults:
+                rel.set_faults(**faults)
+            run = ansible.inventory(json.dumps(source), args=("--list", "-vvvv", "--flush-cache"),
+                                    license=env_license)
+            rel.clear_faults()
+            if (run.rc == 0) != succeeds:
+                wrong.append("%s: rc %d" % (name, run.rc))
+            leaks_in(run.stdout, name + " stdout", found)
+            leaks_in(run.stderr, name + " stderr", found)
+            for folder, _dirs, names in os.walk(str(run.files)):
+                for file_name in names:
+                    if file_name == "portaplus.yml":
+                        continue          # the source file we wrote (it holds the License on purpose)
+                    files += 1
+                    with open(os.path.join(folder, file_name), "rb") as handle:
+                        leaks_in(handle.read().decode("utf-8", "replace"), name + " file " + file_name, found)
+        figures.add("secrets", group="inventory", runs=len(INVENTORY_RUNS), files_scanned=files, leaks=len(found))
+        assert files > 0, "the successful runs must have written their cache"
+        assert not found, "leaks:\n" + "\n".join(found)
+        assert not wrong, "runs that did not end as expected:\n" + "\n".join(wrong)
