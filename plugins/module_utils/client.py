@@ -425,19 +425,21 @@ class PortaPlusClient:
             return "local error", True, False
         return "transport error", False, True
 
-    def call(self, route, path=None, body=None, query=None, action=None):
+    def call(self, route, path=None, body=None, query=None, action=None, convert=True):
         """Send one documented request and return the decoded JSON (``{}`` for an empty body).
 
         ``action`` says what the user's task was doing ("reading the accounts of customer 1001");
         error messages start with it instead of the API's service name.
+        ``convert=False`` leaves response dates as the server wrote them, for callers that read a
+        few dates of very many records and convert those themselves (CDR pages).
         """
         self._action = action
         try:
-            return self._call(route, path, body, query)
+            return self._call(route, path, body, query, convert)
         finally:
             self._action = None
 
-    def _call(self, route, path, body, query):
+    def _call(self, route, path, body, query, convert=True):
         relative = self.render(route, path)
         url = self.url + relative
         params = None
@@ -496,7 +498,7 @@ class PortaPlusClient:
             status = response.status_code
             self._log("%s %s %s -> %s in %.3fs (attempt %d)" % (route.op, route.verb, route.template, status, elapsed, attempt))
             if 200 <= status < 300:
-                return self._success(route, response)
+                return self._success(route, response, convert)
 
             retry_after = None
             if status in RETRY_AFTER_STATUSES:
@@ -561,14 +563,15 @@ class PortaPlusClient:
         except ValueError:
             return _NOT_JSON
 
-    def _success(self, route, response):
+    def _success(self, route, response, convert=True):
         content = response.content or b""
         if not content.strip():
             return {}
         data = self._decode(response)
         if data is _NOT_JSON:
             raise self._not_the_api(route, response, "not JSON")
-        data = convert_dates(data)
+        if convert:
+            data = convert_dates(data)
         if isinstance(data, dict) and _ci_get(data, "Success") is False:
             rs = _ci_get(data, "ResponseStatus")
             if isinstance(rs, dict) and (_ci_get(rs, "Message") or _ci_get(rs, "ErrorCode")):
