@@ -142,14 +142,14 @@ def _bar_chart(chart_id, caption, labels, values, css_class="bar", unit=""):
     return _figure(chart_id, caption, width, height, parts)
 
 
-def _hbar_chart(chart_id, caption, labels, values, css_class="bar", unit=""):
+def _hbar_chart(chart_id, caption, labels, values, css_class="bar", unit="", width=720):
     """Horizontal bars (top lists) as inline SVG."""
-    row, label_width, width = 22, 150, 720
+    row, label_width = 22, 110
     height = max(len(values), 1) * row + 10
     peak = max([float(v) for v in values] or [0]) or 1.0
     parts = []
     for index, (label, value) in enumerate(zip(labels, values)):
-        length = (width - label_width - 90) * float(value) / peak
+        length = (width - label_width - 70) * float(value) / peak
         y = 5 + index * row
         parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_width - 6, y + 14, escape(str(label))))
         parts.append('<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s%s</title></rect>'
@@ -214,12 +214,12 @@ def render_html(summary, title, period, currency="", csv_name=""):
         "</section>",
         '<div class="pair"><section id="top-accounts-minutes"><h2>Top accounts by minutes</h2>',
         _hbar_chart("chart-top-accounts-minutes", "Minutes per account", [a["name"] for a in by_minutes],
-                    [a["minutes"] for a in by_minutes], unit=" min"),
+                    [a["minutes"] for a in by_minutes], unit=" min", width=440),
         _table("table-top-accounts-minutes", ["Account", "Calls", "Minutes"],
                [(a["name"], a["calls"], a["minutes"]) for a in by_minutes]),
         '</section><section id="top-accounts-cost"><h2>Top accounts by cost</h2>',
         _hbar_chart("chart-top-accounts-cost", "Cost per account" + money, [a["name"] for a in by_cost],
-                    [_money(a["cost"]) for a in by_cost], css_class="bar alt"),
+                    [_money(a["cost"]) for a in by_cost], css_class="bar alt", width=440),
         _table("table-top-accounts-cost", ["Account", "Calls", "Cost" + money],
                [(a["name"], a["calls"], _money(a["cost"])) for a in by_cost]),
         "</section></div>",
