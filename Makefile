@@ -62,3 +62,9 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) tests/output
+
+# The customer role's molecule scenario alone (make test runs it through tests/integration/test_molecule.py).
+molecule: venv
+	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$$($(PYTHON) tests/collection_path.py) \
+	ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python $(BIN)/molecule test -s customer
+.PHONY: molecule
