@@ -142,7 +142,7 @@ def write_sample_csv(path, records=300, seed=7, days=30):
             failed = rng.random() < 0.1
             duration = 0 if failed else rng.randrange(1, 1800)
             prefix = rng.choice(prefixes)
-            cld = prefix + "".join(str(rng.randrange(10)) for _ in range(12 - len(prefix)))
+            cld = prefix + "".join(str(rng.randrange(10)) for _digit in range(12 - len(prefix)))
             start = "2026-10-%02dT%02d:%02d:%02dZ" % (day, hour, rng.randrange(60), rng.randrange(60))
             charged = "%.4f" % (duration * 0.03 / 60) if rng.random() < 0.6 else "0.0"
             writer.writerow([start, start, rng.choice(accounts), "441632960001", cld, duration, charged,

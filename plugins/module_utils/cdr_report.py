@@ -130,10 +130,10 @@ def _bar_chart(chart_id, caption, labels, values, css_class="bar", unit=""):
     parts = ['<line class="axis" x1="%d" y1="%d" x2="%d" y2="%d"/>' % (left, height - bottom, width - 5, height - bottom)]
     every = max(1, int(len(labels) / 16.0 + 0.999))
     for index, (label, value) in enumerate(zip(labels, values)):
-        bar = (height - bottom - top_pad) * float(value) / peak
+        bar_height = (height - bottom - top_pad) * float(value) / peak
         x = left + index * slot + slot * 0.1
         parts.append('<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s%s</title></rect>'
-                     % (css_class, x, height - bottom - bar, slot * 0.8, bar, escape(str(label)), value, unit))
+                     % (css_class, x, height - bottom - bar_height, slot * 0.8, bar_height, escape(str(label)), value, unit))
         if index % every == 0:
             parts.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>'
                          % (x + slot * 0.4, height - bottom + 14, escape(str(label))))

@@ -21,6 +21,7 @@ import difflib
 #: list key -> the field that must be unique among its items
 UNIQUE_FIELDS = {"accounts": "account_id", "extensions": "number"}
 
+
 class CustomerFileError(Exception):
     """All problems of one file; ``problems`` holds one line per problem."""
 
@@ -162,7 +163,6 @@ def secret_values(data, options):
             elif option.get("options"):
                 found.extend(secret_values(value, option["options"]))
     return found
-
 
 
 def without_secrets(data, options):

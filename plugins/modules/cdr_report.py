@@ -33,8 +33,6 @@ attributes:
   diff_mode:
     support: none
     description: The page is not diffed; RV(totals) reports its figures.
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 options:
   src:
     description:

@@ -50,8 +50,6 @@ attributes:
   diff_mode:
     support: none
     description: Nothing changes, so there is no diff.
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 notes:
   - Values of options marked C(no_log) in the schema (passwords) never appear in messages or in the result.
 seealso:

@@ -117,3 +117,15 @@ def test_two_files_for_one_customer_are_refused(sandbox, tmp_path):
     assert run.rc != 0
     assert "Two customer files name the same customer" in run.output
     assert writes(sandbox) == []
+
+
+def test_passwords_in_a_customer_file_never_show(sandbox, tmp_path):
+    secret = "Sip-Secret-4711"
+
+    def fixed(data):
+        data["accounts"][3]["password"] = secret
+
+    applied = provision(sandbox, tmp_path, customers_dir(tmp_path, fixed, only_acme=True), "-vvv", "--diff")
+    assert applied.rc == 0, applied.output[-3000:]
+    assert "441632960020" in applied.output
+    assert secret not in applied.output
