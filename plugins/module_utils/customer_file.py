@@ -18,6 +18,11 @@ __metaclass__ = type
 
 import difflib
 
+try:
+    import yaml
+except ImportError:  # ansible-core depends on PyYAML, so this only happens on unusual hosts
+    yaml = None
+
 #: list key -> the field that must be unique among its items
 UNIQUE_FIELDS = {"accounts": "account_id", "extensions": "number"}
 
@@ -133,6 +138,31 @@ def check_unique(data, problems):
                                 % (list_key, index, field, value, list_key, seen[value]))
             else:
                 seen[value] = index
+
+
+def _as_tag_text(loader, node):
+    return "(%s)" % node.tag
+
+
+if yaml is not None:
+    class CustomerFileLoader(yaml.SafeLoader):
+        """The safe loader, reading Ansible's ``!vault`` and ``!unsafe`` values as text."""
+
+    for _tag in ("!vault", "!unsafe"):
+        CustomerFileLoader.add_constructor(_tag, _as_tag_text)
+
+
+def load_yaml(text, source):
+    """Parse a customer file. A vault-encrypted value (``!vault``) stands in as text: it is
+    checked as text here and decrypted only where Ansible itself loads the file."""
+    if yaml is None:
+        raise CustomerFileError(source, ["cannot be read: the Python module yaml (PyYAML) is not installed"])
+    try:
+        return yaml.load(text, Loader=CustomerFileLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = "line %d, column %d: " % (mark.line + 1, mark.column + 1) if mark else ""
+        raise CustomerFileError(source, ["%sis not valid YAML: %s" % (where, getattr(exc, "problem", None) or exc)])
 
 
 def check_customer_file(data, options, source):

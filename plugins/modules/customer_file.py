@@ -24,12 +24,19 @@ description:
   - Text values must be written as text; an account ID or extension number written without quotes is an error,
     because YAML may change it (C(0101) is read as the number 65).
   - Makes no request to the API; the role runs it before any other task.
+  - Runs where the file is, normally on the controller with a local connection.
 options:
+  path:
+    description:
+      - The customer file to read and check (YAML).
+      - Syntax errors are reported with their line and column. Values encrypted with C(ansible-vault encrypt_string)
+        (C(!vault)) are checked as text; this module never decrypts them.
+      - One of O(path) and O(data) is required.
+    type: path
   data:
     description:
-      - The parsed content of the customer file.
+      - The parsed content of a customer file, instead of O(path).
     type: raw
-    required: true
   schema:
     description:
       - The schema, in the shape of the C(options) of a role argument spec (C(type), C(required), C(default),
@@ -41,8 +48,8 @@ options:
   source:
     description:
       - The name of the file, used at the start of every message.
+      - Defaults to O(path), or to V(customer file) with O(data).
     type: str
-    default: customer file
 attributes:
   check_mode:
     support: full
@@ -60,9 +67,8 @@ seealso:
 EXAMPLES = r'''
 - name: Check customers/acme.yml against the customer role's schema
   portaplus.softswitch.customer_file:
-    data: "{{ lookup('ansible.builtin.file', 'customers/acme.yml') | from_yaml }}"
+    path: customers/acme.yml
     schema: "{{ (lookup('ansible.builtin.file', role_path ~ '/meta/argument_specs.yml') | from_yaml).argument_specs.customer_file.options }}"
-    source: customers/acme.yml
   register: acme
 
 - name: A small schema of our own
@@ -98,22 +104,36 @@ problems:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import (
-    CustomerFileError, check_customer_file, secret_values, without_secrets)
+    CustomerFileError, check_customer_file, load_yaml, secret_values, without_secrets)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            data=dict(type="raw", required=True),
+            path=dict(type="path"),
+            data=dict(type="raw"),
             schema=dict(type="dict", required=True),
-            source=dict(type="str", default="customer file"),
+            source=dict(type="str"),
         ),
+        mutually_exclusive=[("path", "data")],
+        required_one_of=[("path", "data")],
         supports_check_mode=True,
     )
-    schema, source = module.params["schema"], module.params["source"]
-    module.no_log_values.update(secret_values(module.params["data"], schema))
+    params = module.params
+    schema = params["schema"]
+    source = params["source"] or params["path"] or "customer file"
     try:
-        customer = check_customer_file(module.params["data"], schema, source)
+        if params["path"] is not None:
+            try:
+                with open(params["path"], encoding="utf-8") as handle:
+                    text = handle.read()
+            except (IOError, OSError) as exc:
+                raise CustomerFileError(source, ["cannot be read: %s" % (exc.strerror or exc)])
+            data = load_yaml(text, source)
+        else:
+            data = params["data"]
+        module.no_log_values.update(secret_values(data, schema))
+        customer = check_customer_file(data, schema, source)
     except CustomerFileError as exc:
         module.fail_json(msg=str(exc), problems=["%s: %s" % (source, problem) for problem in exc.problems])
     module.exit_json(changed=False, customer=without_secrets(customer, schema))

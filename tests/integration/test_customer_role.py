@@ -112,12 +112,22 @@ def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
 
 
 def test_two_files_for_one_customer_are_refused(sandbox, tmp_path):
-    directory = customers_dir(tmp_path)
+    directory = customers_dir(tmp_path, only_acme=True)
     shutil.copy(directory / "acme.yml", directory / "acme-copy.yml")
     run = provision(sandbox, tmp_path, directory)
     assert run.rc != 0
-    assert "Two customer files name the same customer" in run.output
+    assert "acme-copy.yml and %s/acme.yml name the same customer (1001)" % directory in run.output, run.output
+    assert run.recap["acme"]["failed"] == 1 and run.recap["acme-copy"]["failed"] == 1
     assert writes(sandbox) == []
+
+
+def test_a_file_that_is_not_yaml_is_named_with_its_line(sandbox, tmp_path):
+    directory = customers_dir(tmp_path, only_acme=True)
+    (directory / "broken.yml").write_text('customer: 1002\naccounts:\n  - account_id: "1"\n   product: x\n')
+    run = provision(sandbox, tmp_path, directory)
+    assert run.rc != 0
+    assert "broken.yml: line 4, column 4: is not valid YAML" in run.output, run.output
+    assert run.recap["acme"]["failed"] == 0          # the other file is applied
 
 
 def test_passwords_in_a_customer_file_never_show(sandbox, tmp_path):

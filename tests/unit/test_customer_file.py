@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import (
-    CustomerFileError, check_customer_file, secret_values, without_secrets)
+    CustomerFileError, check_customer_file, load_yaml, secret_values, without_secrets)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(ROOT, "roles", "customer", "meta", "argument_specs.yml")) as handle:
@@ -98,3 +98,19 @@ def test_passwords_are_never_shown_nor_returned():
     checked = check_customer_file(data, SCHEMA, "acme.yml")
     assert "s3cret-Pw" not in repr(without_secrets(checked, SCHEMA))
     assert without_secrets(checked, SCHEMA)["accounts"][1] == data["accounts"][1]
+
+
+def test_yaml_errors_name_line_and_column():
+    with pytest.raises(CustomerFileError) as caught:
+        load_yaml('customer: 1001\naccounts:\n  - account_id: "1"\n   product: x\n', "customers/acme.yml")
+    [problem] = caught.value.problems
+    assert problem.startswith("line 4, column 4: is not valid YAML: ")
+
+
+def test_vault_values_are_checked_as_text_and_the_safe_loader_stays_safe():
+    text = 'customer: 1001\naccounts:\n  - account_id: "1"\n    password: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      3131\n'
+    data = load_yaml(text, "acme.yml")
+    assert data["accounts"][0]["password"] == "(!vault)"
+    assert check_customer_file(data, SCHEMA, "acme.yml")["customer"] == 1001
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(text)                      # the tag was added to our loader only
