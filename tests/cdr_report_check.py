@@ -6,6 +6,7 @@ record, a wrong day or hour, or a table that does not match its chart.
 """
 import csv
 import random
+from datetime import datetime, timezone as fixed_zone
 from decimal import Decimal
 from fractions import Fraction
 from html.parser import HTMLParser
@@ -78,20 +79,22 @@ def _money(amount):
     return "%.2f" % round(Fraction(amount), 2)
 
 
-def expected_from_csv(path, top=10, digits=4):
+def expected_from_csv(path, top=10, digits=4, tzinfo=fixed_zone.utc):
     """The report's figures, recomputed from the CSV with the standard library only."""
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    for r in rows:   # ISO 8601 UTC ("...Z") to the report's time zone
+        r["local"] = datetime.fromisoformat(r["connect_time"].replace("Z", "+00:00")).astimezone(tzinfo)
     seconds = sum(int(r["duration"]) for r in rows)
     cost = sum((Decimal(r["charged_amount"]) for r in rows), Decimal(0))
     failed = sum(1 for r in rows if r["failed"] == "true")
     per_day, per_account, per_prefix, per_hour = {}, {}, {}, [0] * 24
     for r in rows:
-        for table, key in ((per_day, r["connect_time"][:10]), (per_account, r["account_id"]),
+        for table, key in ((per_day, r["local"].date().isoformat()), (per_account, r["account_id"]),
                            (per_prefix, r["cld"][:digits])):
             calls, secs, money = table.get(key, (0, 0, Decimal(0)))
             table[key] = (calls + 1, secs + int(r["duration"]), money + Decimal(r["charged_amount"]))
-        per_hour[int(r["connect_time"][11:13])] += 1
+        per_hour[r["local"].hour] += 1
     by_minutes = sorted(per_account.items(), key=lambda kv: (-kv[1][1], kv[0]))[:top]
     by_cost = sorted(per_account.items(), key=lambda kv: (-kv[1][2], kv[0]))[:top]
     by_calls = sorted(per_prefix.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
@@ -106,9 +109,9 @@ def expected_from_csv(path, top=10, digits=4):
     }
 
 
-def assert_report_matches_csv(html, csv_path, top=10, digits=4):
+def assert_report_matches_csv(html, csv_path, top=10, digits=4, tzinfo=fixed_zone.utc):
     report = parse_report(html)
-    expected = expected_from_csv(csv_path, top=top, digits=digits)
+    expected = expected_from_csv(csv_path, top=top, digits=digits, tzinfo=tzinfo)
     # the exact totals in data-value; cost is compared as a number (trailing zeros may differ)
     assert report.totals["calls"] == expected["totals"]["calls"]
     assert report.totals["minutes"] == expected["totals"]["minutes"]

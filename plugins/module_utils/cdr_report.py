@@ -15,7 +15,9 @@ __metaclass__ = type
 
 import csv
 import io
+import re
 from collections import OrderedDict
+from datetime import datetime, timedelta, timezone as fixed_zone
 from decimal import Decimal, InvalidOperation
 from html import escape
 
@@ -27,8 +29,31 @@ class CdrReportError(Exception):
     pass
 
 
-def read_csv(text, source="the CSV file"):
-    """Records of a cdr_export CSV (header line first) as dicts of text."""
+def zone(name):
+    """A tzinfo for ``UTC``, a fixed offset (``+02:00``) or an IANA name (``Europe/London``)."""
+    if name in ("UTC", "Z", ""):
+        return fixed_zone.utc
+    offset = re.match(r"^([+-])(\d{2}):?(\d{2})$", name)
+    if offset:
+        minutes = int(offset.group(2)) * 60 + int(offset.group(3))
+        return fixed_zone(timedelta(minutes=-minutes if offset.group(1) == "-" else minutes))
+    try:
+        from zoneinfo import ZoneInfo  # Python 3.9+
+        return ZoneInfo(name)
+    except (ImportError, ValueError, KeyError, OSError):
+        raise CdrReportError("timezone: unknown time zone %r (use an IANA name such as Europe/London, UTC or an "
+                             "offset such as +02:00)" % name)
+
+
+def _local(connect_time, tzinfo):
+    """``2026-10-01T08:15:00Z`` (the export's UTC time) in ``tzinfo``."""
+    moment = datetime.strptime(connect_time[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=fixed_zone.utc)
+    return moment.astimezone(tzinfo)
+
+
+def read_csv(text, source="the CSV file", tzinfo=None):
+    """Records of a cdr_export CSV (header line first); days and hours in ``tzinfo`` (UTC by default)."""
+    tzinfo = tzinfo or fixed_zone.utc
     reader = csv.DictReader(io.StringIO(text))
     missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
@@ -37,10 +62,11 @@ def read_csv(text, source="the CSV file"):
     records = []
     for line, row in enumerate(reader, start=2):
         try:
+            local = _local(row["connect_time"], tzinfo)
             records.append({
                 "connect_time": row["connect_time"],
-                "day": row["connect_time"][:10],
-                "hour": int(row["connect_time"][11:13]),
+                "day": local.strftime("%Y-%m-%d"),
+                "hour": local.hour,
                 "account_id": row["account_id"],
                 "cld": row["cld"] or "",
                 "duration": int(row["duration"] or 0),
@@ -182,7 +208,7 @@ def _total(metric, label, shown, exact):
             '<div class="label">%s</div></div>' % (metric, escape(str(exact)), escape(shown), escape(label)))
 
 
-def render_html(summary, title, period, currency="", csv_name=""):
+def render_html(summary, title, period, currency="", csv_name="", timezone="UTC"):
     """The whole page as text. ``period`` is shown as given (for example ``2026-10-01 to 2026-10-31``)."""
     totals = summary["totals"]
     money = (" " + currency) if currency else ""
@@ -205,7 +231,7 @@ def render_html(summary, title, period, currency="", csv_name=""):
         _total("failed_share", "failed calls (%d)" % totals["failed"], "%s %%" % totals["failed_share"],
                totals["failed_share"]),
         "</div></section>",
-        '<section id="per-day"><h2>Calls and minutes per day</h2>',
+        '<section id="per-day"><h2>Calls and minutes per day (%s)</h2>' % escape(timezone),
         _bar_chart("chart-calls-per-day", "Calls per day", [d["day"][5:] for d in days], [d["calls"] for d in days]),
         _bar_chart("chart-minutes-per-day", "Minutes per day", [d["day"][5:] for d in days],
                    [d["minutes"] for d in days], css_class="bar alt", unit=" min"),
@@ -229,8 +255,8 @@ def render_html(summary, title, period, currency="", csv_name=""):
         _table("table-top-destinations", ["Prefix", "Calls", "Minutes", "Cost" + money],
                [(d["name"], d["calls"], d["minutes"], _money(d["cost"])) for d in destinations]),
         "</section>",
-        '<section id="busiest-hours"><h2>Busiest hours (UTC)</h2>',
-        _bar_chart("chart-busiest-hours", "Calls per hour of the day (UTC)", ["%02d" % h["hour"] for h in hours],
+        '<section id="busiest-hours"><h2>Busiest hours (%s)</h2>' % escape(timezone),
+        _bar_chart("chart-busiest-hours", "Calls per hour of the day (%s)" % timezone, ["%02d" % h["hour"] for h in hours],
                    [h["calls"] for h in hours]),
         "</section>",
         "</body></html>",

@@ -22,7 +22,7 @@ description:
   - Every chart has a table with the same figures beside it; each total carries its exact value in a C(data-value)
     attribute.
   - Minutes are the durations' sum divided by 60, rounded to 0.1; costs are the sum of C(charged_amount), shown to
-    0.01. Times are grouped in UTC, as the CSV gives them.
+    0.01. Calls are grouped by day and hour in O(timezone).
   - Idempotent. The page holds no time stamp, so the same CSV and options give the same file and C(changed=false).
   - Makes no request to the API; the C(portaplus.softswitch.cdr_report) role runs M(portaplus.softswitch.cdr_export)
     first.
@@ -65,6 +65,12 @@ options:
       - How many accounts and destinations the top lists show.
     type: int
     default: 10
+  timezone:
+    description:
+      - The time zone of the days and hours in the report, as an IANA name (V(Europe/London)), V(UTC) or a fixed
+        offset (V(+02:00)). The CSV's times are UTC.
+    type: str
+    default: UTC
   destination_digits:
     description:
       - How many leading digits of the dialled number (C(cld)) make a destination.
@@ -91,6 +97,7 @@ EXAMPLES = r'''
     currency: GBP
     top: 5
     destination_digits: 3
+    timezone: Europe/London
   register: report
 
 - name: Show the figures
@@ -136,7 +143,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr_report import (
-    CdrReportError, plain_totals, read_csv, render_html, summarize)
+    CdrReportError, plain_totals, read_csv, render_html, summarize, zone)
 
 
 def main():
@@ -149,6 +156,7 @@ def main():
             currency=dict(type="str", default=""),
             top=dict(type="int", default=10),
             destination_digits=dict(type="int", default=4),
+            timezone=dict(type="str", default="UTC"),
         ),
         supports_check_mode=True,
     )
@@ -159,15 +167,19 @@ def main():
     if not os.path.isdir(os.path.dirname(os.path.abspath(params["dest"]))):
         module.fail_json(msg="dest: the directory of %s does not exist" % params["dest"], dest=params["dest"])
     try:
+        tzinfo = zone(params["timezone"])
+    except CdrReportError as exc:
+        module.fail_json(msg=str(exc), dest=params["dest"])
+    try:
         with open(params["src"], encoding="utf-8", newline="") as handle:
-            records = read_csv(handle.read(), source=params["src"])
+            records = read_csv(handle.read(), source=params["src"], tzinfo=tzinfo)
     except (IOError, OSError) as exc:
         module.fail_json(msg="src: cannot read %s: %s" % (params["src"], exc.strerror or exc), dest=params["dest"])
     except CdrReportError as exc:
         module.fail_json(msg="src: %s" % exc, dest=params["dest"])
     summary = summarize(records, top=params["top"], destination_digits=params["destination_digits"])
     page = render_html(summary, params["title"], params["period"], currency=params["currency"],
-                       csv_name=os.path.basename(params["src"]))
+                       csv_name=os.path.basename(params["src"]), timezone=params["timezone"])
     current = None
     if os.path.exists(params["dest"]):
         with open(params["dest"], encoding="utf-8") as handle:

@@ -1,14 +1,17 @@
 """The CDR report renderer: every figure in the HTML is recomputed from the CSV."""
 import pytest
 
+from datetime import timedelta, timezone
+from zoneinfo import ZoneInfo
+
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr_report import (
-    CdrReportError, read_csv, render_html, summarize)
+    CdrReportError, read_csv, render_html, summarize, zone)
 from tests.cdr_report_check import CHART_IDS, COLUMNS, assert_report_matches_csv, parse_report, write_sample_csv
 
 
-def render(path, **options):
+def render(path, tzinfo=None, **options):
     with open(path, encoding="utf-8") as handle:
-        records = read_csv(handle.read())
+        records = read_csv(handle.read(), tzinfo=tzinfo)
     return render_html(summarize(records, **options), "Acme Ltd: calls of 2026-10", "2026-10", currency="GBP")
 
 
@@ -62,3 +65,27 @@ def test_same_records_give_the_same_page(tmp_path):
     csv_path = tmp_path / "calls.csv"
     write_sample_csv(csv_path, records=50)
     assert render(csv_path) == render(csv_path)
+
+
+@pytest.mark.parametrize("name,expected", [("Europe/London", ZoneInfo("Europe/London")), ("America/New_York",
+                                            ZoneInfo("America/New_York")), ("+05:30", timezone(timedelta(minutes=330))),
+                                           ("UTC", timezone.utc)])
+def test_days_and_hours_follow_the_time_zone(tmp_path, name, expected):
+    csv_path = tmp_path / "calls.csv"
+    write_sample_csv(csv_path, records=400)
+    tzinfo = zone(name)
+    html = render(csv_path, tzinfo=tzinfo)
+    assert_report_matches_csv(html, csv_path, tzinfo=expected)
+
+
+def test_the_utc_hours_differ_from_new_york_hours(tmp_path):
+    csv_path = tmp_path / "calls.csv"
+    write_sample_csv(csv_path, records=400)
+    utc = parse_report(render(csv_path)).bars["chart-busiest-hours"]
+    new_york = parse_report(render(csv_path, tzinfo=zone("America/New_York"))).bars["chart-busiest-hours"]
+    assert utc != new_york and sorted(utc) == sorted(new_york)
+
+
+def test_an_unknown_time_zone_is_refused():
+    with pytest.raises(CdrReportError, match="timezone: unknown time zone 'Mars/Olympus'"):
+        zone("Mars/Olympus")
