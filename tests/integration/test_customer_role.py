@@ -141,4 +141,3 @@ def test_a_file_that_is_not_yaml_is_named_with_its_line(sandbox, tmp_path):
     assert run.rc != 0
     assert "broken.yml: line 4, column 4: is not valid YAML" in run.output, run.output
     assert run.recap["acme"]["failed"] == 0          # the other file is applied
-

@@ -67,9 +67,15 @@ def test_same_records_give_the_same_page(tmp_path):
     assert render(csv_path) == render(csv_path)
 
 
-@pytest.mark.parametrize("name,expected", [("Europe/London", ZoneInfo("Europe/London")), ("America/New_York",
-                                            ZoneInfo("America/New_York")), ("+05:30", timezone(timedelta(minutes=330))),
-                                           ("UTC", timezone.utc)])
+ZONES = [
+    ("Europe/London", ZoneInfo("Europe/London")),
+    ("America/New_York", ZoneInfo("America/New_York")),
+    ("+05:30", timezone(timedelta(minutes=330))),
+    ("UTC", timezone.utc),
+]
+
+
+@pytest.mark.parametrize("name,expected", ZONES)
 def test_days_and_hours_follow_the_time_zone(tmp_path, name, expected):
     csv_path = tmp_path / "calls.csv"
     write_sample_csv(csv_path, records=400)
