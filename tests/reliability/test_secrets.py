@@ -191,8 +191,8 @@ def test_no_license_part_or_password_in_output_results_diffs_or_files(group, ans
         leaks_in(json.dumps(record["result"], ensure_ascii=False), "result of " + key, found)
         expected = "ok" if outcome == "success" else "failed"
         if record["status"] != expected:
-            wrong_outcome.append("%s: %s, expected %s: %s" % (key, record["status"], expected,
-                                                             (record["result"].get("msg") or "")[:200]))
+            message = (record["result"].get("msg") or "")[:200]
+            wrong_outcome.append("%s: %s, expected %s: %s" % (key, record["status"], expected, message))
     figures.add("secrets", group=group, runs=len(runs), cells=len(grid), plugins=len(PLUGINS),
                 files_scanned=files, leaks=len(found))
     assert not found, "leaks:\n" + "\n".join(found)
