@@ -9,8 +9,6 @@ Nothing may be written, and DEMO-LICENSE's data must be untouched.
 import json
 import re
 
-import pytest
-
 from tests.reliability.conftest import OTHER_LICENSE, plugin_exists, query
 
 ACME = 1001                  # DEMO-LICENSE's customer
@@ -124,7 +122,7 @@ def test_other_license_can_neither_read_nor_change_demo_objects_and_gets_no_exis
             problems.append("%s %s: existence oracle, messages differ:\n  existing: %s\n  missing:  %s" % (
                 plugin, json.dumps(existing), outcome["existing"][:300], outcome["missing"][:300]))
     writes = [r["route"] for r in rel.requests() if r["write"]]
-    figures.add("tenancy", calls=len(rows), plugins=len(set(p for p, *_ in PRESENT)),
+    figures.add("tenancy", calls=len(rows), plugins=len(set(row[0] for row in PRESENT)),
                 problems=len(problems), writes=len(writes))
     assert not problems, "\n".join(problems)
     assert writes == [], "OTHER-LICENSE's calls sent writes: %s" % writes
