@@ -48,7 +48,7 @@ BASE = {
     "module:cdr_export": {"customer": ACME, "dest": "{{ playbook_dir }}/export.csv", "from_date": "-30d", "to_date": "today"},
     "lookup:cdrs": {"customer": ACME, "from_date": "-7d", "to_date": "today"},
     "module:cdr_report": {"src": "{{ playbook_dir }}/cdrs.csv", "dest": "{{ playbook_dir }}/report.html"},
-    "module:customer_file": {"schema": {"customer": {"type": "int", "required": True}}, "data": {"customer": ACME}},
+    "module:customer_file": {"schema": {"customer": {"type": "int", "required": True}}},
     "role:customer": {"customer": ACME, "accounts": [{"account_id": "441632960001", "product": "Hosted PBX Seat"}]},
 }
 
@@ -64,6 +64,19 @@ SETUP = {
 # (plugin, option, why).  The tests print them as known_bugs (never as passing) and fail
 # as soon as one of them behaves: then delete its line here.
 KNOWN_BUGS = {
+    ("lookup:active_calls", "retries", "boolean for a number"):
+        "i8-live: retries=true is taken as 1 (ansible-core converts the option; the raw value is not checked)",
+    ("lookup:cdrs", "max_records", "boolean for a number"):
+        "i8-cdrs: max_records=true is taken as 1 (ansible-core converts the option; the raw value is not checked)",
+    ("lookup:cdrs", "outgoing_only", "a list for a boolean"): "i8-cdrs: outgoing_only=[true] is accepted",
+    ("module:cdr_export", "dest", "NUL character"):
+        "i8-cdrs: fails with Python's bare 'embedded null byte', not naming dest",
+    ("module:cdr_report", "src", "NUL character"):
+        "i9-gitops: fails with Python's bare 'embedded null byte', not naming src",
+    ("module:cdr_report", "title", "NUL character"): "i9-gitops: a title with NUL is accepted and written into the HTML",
+    ("inventory:accounts", "sip_status", "a list for a boolean"): "i8-live: sip_status: [1] is accepted",
+    ("module:extensions", "config", "a string for a list of dicts"):
+        "i13-hardening: ansible-core's 'dictionary requested, could not parse JSON or key=value' does not name config",
 }
 
 
@@ -396,11 +409,11 @@ CASES = (
         Case("module:cdr_report", {"destination_digits": 0}, "destination_digits", "out of range"),
         Case("module:cdr_report", {"destination_digits": -4}, "destination_digits", "negative number"),
         Case("module:cdr_report", {"title": LONG + NUL}, "title", "NUL character"),
-        Case("module:customer_file", {"data": None, "path": "/nonexistent/acme.yml"}, "path", "missing file"),
+        Case("module:customer_file", {"path": "/nonexistent/acme.yml"}, "path", "missing file"),
         Case("module:customer_file", {"data": {"customer": "acme"}}, "customer", "wrong type"),
         Case("module:customer_file", {"data": {"customer": ACME, "colour": "red"}}, "colour", "unknown key"),
         Case("module:customer_file", {"data": {}}, "customer", "missing key"),
-        Case("module:customer_file", {"schema": "not a schema"}, "schema", "wrong type"),
+        Case("module:customer_file", {"data": {"customer": ACME}, "schema": "not a schema"}, "schema", "wrong type"),
     ]
     # -- the customer role's customer file (i9-gitops): keys of the file --------------------------
     + [

@@ -1,7 +1,7 @@
 """Secrets grid (issue 10, part 3): no License, no part of one, no password ever shows.
 
-Grid: plugin x way the License is given (option, module_defaults - for lookups the
-`portaplus_license` variable -, PORTAPLUS_LICENSE, the inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
+Grid: plugin x way the License is given (option, module_defaults - modules only -,
+PORTAPLUS_LICENSE, the inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
 refused, wrong URL, and a License containing '/').  Every plugin gets every way on success;
 the failure outcomes rotate the way over the plugins, so each outcome still sees every way.  The playbooks run at -vvvv --diff; we search stdout, stderr, every
 registered result (diffs included) and every file the run left behind, other than the
@@ -71,7 +71,9 @@ def cells(group):
     result = []
     for outcome in GROUPS[group]:
         for index, plugin in enumerate(PLUGINS):
-            ways = WAYS if outcome == "success" else (WAYS[(index + len(outcome)) % len(WAYS)],)
+            # lookups have no module_defaults (that way is the modules' alone)
+            usable = WAYS if plugin.startswith("module:") else tuple(w for w in WAYS if w != "module_defaults")
+            ways = usable if outcome == "success" else (usable[(index + len(outcome)) % len(usable)],)
             for way in ways:
                 result.append(("%s|%s|%s" % (outcome, plugin.split(":")[1], way), plugin, way, outcome))
     return result
@@ -100,11 +102,8 @@ def task_text(key, plugin, way, outcome):
     else:
         lines += ["      ansible.builtin.set_fact:",
                   "        looked_up: \"{{ lookup('portaplus.softswitch.%s', **cells['%s']) }}\"" % (name, key)]
-    if way == "module_defaults" and kind == "module":
+    if way == "module_defaults":
         lines.append("      module_defaults: {\"group/portaplus.softswitch.api\": {\"license\": \"{{ %s }}\"}}" % which)
-    elif way == "module_defaults":
-        # lookups have no module_defaults; their play-wide default is the portaplus_license variable
-        lines.append("      vars: {\"portaplus_license\": \"{{ %s }}\"}" % which)
     lines.append("      ignore_errors: true")
     return "\n".join(lines) + "\n"
 
@@ -265,10 +264,8 @@ if ROLES_PRESENT:
                     leaks_in(handle.read().decode("utf-8", "replace"), "file " + name, found)
         figures.add("secrets", group="roles", runs=1, plays=len(ROLE_RUNS), roles=len(ROLES_PRESENT),
                     files_scanned=files, leaks=len(found))
+        # only the failure plays ignore errors, so rc 0 means the success plays succeeded
         assert run.rc == 0, run.output[-3000:]
-        first = [t for t in run.tasks if t["task"].startswith("success-")]
-        assert first and all(t["status"] != "failed" for t in first), [
-            (t["task"], t["result"].get("msg")) for t in first if t["status"] == "failed"]
         if "cdr_report" in ROLES_PRESENT:
             assert any(name.endswith(".html") for _f, _d, names in os.walk(str(run.files)) for name in names)
         assert not found, "leaks:\n" + "\n".join(found)
