@@ -6,8 +6,6 @@ cannot succeed fail first, secrets stay out of -vvvv, and errors say what the us
 import json
 import socket
 
-import pytest
-
 from tests.integration.conftest import DEMO_LICENSE, writes
 from tests.integration.test_accounts import ACME, GLOBEX, SEEDED_PASSWORDS, everything, failed, task
 
@@ -15,17 +13,20 @@ GATHER = (task("Gather accounts", "accounts", {"customer": ACME, "state": "gathe
           + task("Gather extensions", "extensions", {"customer": ACME, "state": "gathered"}, register="extensions"))
 
 
-@pytest.mark.parametrize("state", ["merged", "replaced", "overridden"])
-def test_gathered_fed_back_as_config_changes_nothing_and_writes_nothing(play, sandbox, state):
-    tasks = GATHER + (
-        "- name: Accounts back\n  portaplus.softswitch.accounts:\n    customer: %d\n    state: %s\n"
-        "    config: \"{{ accounts.gathered }}\"\n" % (ACME, state)
-        + "- name: Extensions back\n  portaplus.softswitch.extensions:\n    customer: %d\n    state: %s\n"
-        "    config: \"{{ extensions.gathered }}\"\n" % (ACME, state))
+STATES = ("merged", "replaced", "overridden")
+
+
+def test_gathered_fed_back_as_config_changes_nothing_and_writes_nothing(play, sandbox):
+    tasks = GATHER
+    for state in STATES:
+        for module, name in (("accounts", "Accounts"), ("extensions", "Extensions")):
+            tasks += ("- name: %s back %s\n  portaplus.softswitch.%s:\n    customer: %d\n    state: %s\n"
+                      "    config: \"{{ %s.gathered }}\"\n" % (name, state, module, ACME, state, module))
     result = play(tasks)
     assert result.rc == 0, result.output
-    assert result.task("Accounts back")["changed"] is False
-    assert result.task("Extensions back")["changed"] is False
+    for state in STATES:
+        assert result.task("Accounts back %s" % state)["changed"] is False
+        assert result.task("Extensions back %s" % state)["changed"] is False
     assert writes(sandbox) == []
     gathered = result.task("Gather accounts")
     assert all("password" not in item and "i_account" not in item for item in gathered["gathered"])
@@ -33,18 +34,23 @@ def test_gathered_fed_back_as_config_changes_nothing_and_writes_nothing(play, sa
     assert gathered["facts"]["441632960001"]["addon_details"][0]["name"] == "Call Recording"
 
 
-@pytest.mark.parametrize("mask", ["********", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "******** (changed)"])
-def test_a_masked_password_is_refused_before_any_write(play, sandbox, mask):
-    result = play(
-        task("List", "accounts", {"customer": ACME, "config": [
+MASKS = ("********", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "******** (changed)")
+
+
+def test_a_masked_password_is_refused_before_any_write(play, sandbox):
+    tasks = ""
+    for number, mask in enumerate(MASKS):
+        tasks += task("List %d" % number, "accounts", {"customer": ACME, "config": [
             {"account_id": "441632960001", "email": "new@acme.example"},
             {"account_id": "441632960002", "password": mask}]}, ignore_errors=True)
-        + task("Single", "account", {"customer": ACME, "account_id": "441632960002", "password": mask},
-               ignore_errors=True))
-    assert failed(result, "List") and failed(result, "Single")
-    assert result.task("List")["msg"].startswith("config[1].password: is ")
-    assert result.task("Single")["msg"].startswith("password: is ")        # the single module names its own option
-    assert result.task("List")["changed"] is False
+        tasks += task("Single %d" % number, "account", {
+            "customer": ACME, "account_id": "441632960002", "password": mask}, ignore_errors=True)
+    result = play(tasks)
+    for number, _mask in enumerate(MASKS):
+        assert failed(result, "List %d" % number) and failed(result, "Single %d" % number)
+        assert result.task("List %d" % number)["msg"].startswith("config[1].password: is ")
+        assert result.task("Single %d" % number)["msg"].startswith("password: is ")   # the single module's own option
+        assert result.task("List %d" % number)["changed"] is False
     assert writes(sandbox) == []
 
 
