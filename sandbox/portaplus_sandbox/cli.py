@@ -58,7 +58,11 @@ def _server_options() -> argparse.ArgumentParser:
     options.add_argument("--cdrs", type=int, help="number of CDRs to generate "
                          "(default 200 for demo, 0 for empty)")
     options.add_argument("--accounts", type=int, default=0,
-                         help="extra accounts for customer 1001")
+                         help="extra accounts for customer 1001 (spread over the generated "
+                         "customers when --customers is given)")
+    options.add_argument("--customers", type=int, default=0,
+                         help="extra customers of the demo reseller (IDs from 1101, two sites "
+                         "each)")
     options.add_argument("--random-seed", type=int, default=1,
                          help="seed of generated data and injected faults (default 1)")
     options.add_argument("--cdr-page-size", type=int, default=CDR_PAGE_SIZE,
@@ -108,6 +112,7 @@ class _Sandbox:
                                    hang_s=args.fault_hang_s)
             store = Store(db_path, SeedOptions(kind=args.seed, cdrs=args.cdrs,
                                                accounts=args.accounts,
+                                               customers=args.customers,
                                                random_seed=args.random_seed))
             store.reset(int(time.time()))
             _RequestHandler.log_requests = args.log_requests
