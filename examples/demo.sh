@@ -26,12 +26,8 @@ ansible-playbook playbooks/provision.yml --check --diff -e "customers_dir=$edite
 step "4/6 Last month's CDR report of Acme Ltd (CSV and HTML in ./reports)"
 ansible-playbook playbooks/cdr_report.yml -e customer=1001 -e "customer_name='Acme Ltd'"
 
-step "5/6 Who is on a call right now, per customer"
+step "5/6 Who is on a call right now, and each customer's extensions"
 ansible-playbook playbooks/demo.yml
 
-step "6/6 The accounts as an Ansible inventory"
-if [ -f examples/inventory/portaplus.yml ] && [ -f plugins/inventory/accounts.py ]; then
-  ansible-inventory -i examples/inventory/portaplus.yml --graph
-else
-  echo "(the accounts inventory plugin is not in this checkout yet)"
-fi
+step "6/6 The accounts as an Ansible inventory (grouped by customer, product, site, ...)"
+ansible-inventory -i examples/inventory/portaplus.yml --graph --flush-cache

@@ -8,8 +8,9 @@ from tests.integration.playbooks import run_playbook
 
 
 def report(sandbox, tmp_path, *args):
+    # a relative report directory is relative to where ansible-playbook runs (here tmp_path)
     return run_playbook(sandbox.url, "cdr_report.yml", "-e", "customer=1001", "-e", "customer_name='Acme Ltd'",
-                        "-e", "report_dir=%s" % (tmp_path / "reports"), *args, tmp_path=tmp_path)
+                        "-e", "report_dir=reports", *args, cwd=str(tmp_path), tmp_path=tmp_path)
 
 
 def test_last_months_report_matches_its_csv_and_a_rerun_changes_nothing(sandbox, tmp_path):
