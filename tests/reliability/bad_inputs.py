@@ -409,7 +409,9 @@ CASES = (
         Case("module:cdr_report", {"destination_digits": 0}, "destination_digits", "out of range"),
         Case("module:cdr_report", {"destination_digits": -4}, "destination_digits", "negative number"),
         Case("module:cdr_report", {"title": LONG + NUL}, "title", "NUL character"),
-        Case("module:customer_file", {"path": "/nonexistent/acme.yml"}, "path", "missing file"),
+        # a file's messages start with the file's name (as the role's do), which names the input
+        Case("module:customer_file", {"path": "/nonexistent/acme.yml"}, "/nonexistent/acme.yml: cannot be read",
+             "missing file"),
         Case("module:customer_file", {"data": {"customer": "acme"}}, "customer", "wrong type"),
         Case("module:customer_file", {"data": {"customer": ACME, "colour": "red"}}, "colour", "unknown key"),
         Case("module:customer_file", {"data": {}}, "customer", "missing key"),
