@@ -44,14 +44,15 @@ test: venv
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 # The main job against a fresh sandbox: `portaplus-sandbox run` starts it, points
-# PORTAPLUS_URL/PORTAPLUS_LICENSE at it for the playbook, and stops it afterwards.
+# PORTAPLUS_URL/PORTAPLUS_LICENSE at it for examples/demo.sh (the README's walkthrough:
+# provision, provision again, a --check --diff plan, a CDR report, live calls), and stops it.
 demo: venv
 	ANSIBLE_COLLECTIONS_PATH=$$($(PYTHON) tests/collection_path.py) \
 	ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python ANSIBLE_LOCALHOST_WARNING=false \
-	ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-	  $(BIN)/portaplus-sandbox run --seed demo -- $(BIN)/ansible-playbook playbooks/demo.yml --diff
+	ANSIBLE_INVENTORY_UNPARSED_WARNING=false PATH=$(BIN):$$PATH \
+	  $(BIN)/portaplus-sandbox run --seed demo -- examples/demo.sh
 	@echo
-	@echo "Done. Next: read playbooks/demo.yml and docs/accounts.md, run 'make test',"
+	@echo "Done. Next: read README.md (GitOps walkthrough), docs/customers.md and docs/cdr_report.md,"
 	@echo "or start your own sandbox with '$(BIN)/portaplus-sandbox serve --seed demo' (docs/sandbox.md)."
 
 .PHONY: bench-inventory
@@ -69,3 +70,9 @@ bench-cdr-export: venv
 
 clean:
 	rm -rf $(VENV) tests/output
+
+# The customer role's molecule scenario alone (make test runs it through tests/integration/test_molecule.py).
+molecule: venv
+	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$$($(PYTHON) tests/collection_path.py) \
+	ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python $(BIN)/molecule test -s customer
+.PHONY: molecule

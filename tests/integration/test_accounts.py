@@ -408,7 +408,7 @@ def test_module_defaults_of_the_action_group_supply_the_connection(play, sandbox
 
 
 def test_demo_playbook_provisions_and_shows_accounts_idempotently(play, sandbox):
-    tasks = "- ansible.builtin.import_tasks: %s\n" % os.path.join(REPO, "playbooks", "demo_accounts.yml")
+    tasks = "- ansible.builtin.import_tasks: %s\n" % os.path.join(REPO, "examples", "tasks", "accounts.yml")
     first = play(tasks)
     assert first.rc == 0, first.output
     assert any(t["result"].get("changed") for t in first.tasks)

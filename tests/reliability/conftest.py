@@ -1,0 +1,238 @@
+"""Reliability suite harness: a sandbox whose SQLite file we can read, bulk playbook runs,
+and the figures every section prints at the end of the pytest run.
+
+Cases are data: a bulk playbook holds many cases as tasks with `ignore_errors`, and the
+`reliability_results` callback records each task's result together with the sandbox's
+request counters, so one ansible-playbook process checks dozens of cases and still tells
+which case sent a write.
+
+Figures: a test calls `figures.add(section, **numbers)`; the numbers travel to the pytest
+controller in the test report's user_properties (so they survive `-n 2`) and are printed
+as a "reliability figures" section by `pytest_terminal_summary`, which pytest shows even
+with `-q`.
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections import OrderedDict
+
+import pytest
+
+from portaplus_sandbox.testing import SandboxServer
+from tests.collection_path import ensure
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEMO_LICENSE = "DEMO-LICENSE"
+OTHER_LICENSE = "OTHER-LICENSE"
+FIGURES_KEY = "reliability_figures"
+BIN = os.path.dirname(sys.executable)
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+_collected = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    for key, value in getattr(report, "user_properties", ()):
+        if key == FIGURES_KEY:
+            _collected.append((report.nodeid, report.outcome, value))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _collected:
+        return
+    terminalreporter.section("reliability figures")
+    for nodeid, outcome, value in sorted(_collected, key=lambda item: (item[2]["section"], item[0])):
+        numbers = ", ".join("%s=%s" % (k, v) for k, v in value.items() if k != "section")
+        terminalreporter.write_line("%-12s %s [%s] %s" % (value["section"], numbers, outcome,
+                                                          nodeid.split("::")[-1]))
+
+
+class Figures:
+    def __init__(self, node):
+        self.node = node
+
+    def add(self, section, **numbers):
+        row = OrderedDict(section=section)
+        row.update(numbers)
+        self.node.user_properties.append((FIGURES_KEY, dict(row)))
+
+
+@pytest.fixture
+def figures(request):
+    return Figures(request.node)
+
+
+# -- sandbox -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def rel_server(tmp_path_factory):
+    """A demo-seeded sandbox with its SQLite file where the tests can read it; a `timeout`
+    fault hangs 0.5 s (the client's read timeout is what ends it on the client side)."""
+    db = tmp_path_factory.mktemp("reliability-sandbox") / "sandbox.sqlite"
+    with SandboxServer(seed="demo", db_path=str(db), extra_args=["--fault-hang-s", "0.5"]) as server:
+        server.db_file = str(db)
+        yield server
+
+
+@pytest.fixture
+def rel(rel_server):
+    """The reliability sandbox, back at its seed with an empty log and no faults."""
+    rel_server.reset()
+    return rel_server
+
+
+def query(server, sql, params=()):
+    """Rows of the sandbox's own database (ground truth, bypassing the API and its faults)."""
+    conn = sqlite3.connect("file:%s?mode=ro" % server.db_file, uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def writes(server):
+    return [r for r in server.requests() if r["write"]]
+
+
+# -- ansible runs ------------------------------------------------------------------------------
+
+class RunResult:
+    def __init__(self, command, rc, stdout, stderr, tasks, files):
+        self.command = command
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.tasks = tasks
+        self.files = files
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def by_name(self, name):
+        return [t for t in self.tasks if t["task"] == name]
+
+    def task(self, name):
+        matches = self.by_name(name)
+        assert matches, "no task %r in %s\n%s" % (name, [t["task"] for t in self.tasks], self.output[-3000:])
+        return matches[-1]
+
+    def everything(self):
+        """All a user could see of the run: output and every recorded result."""
+        return self.output + json.dumps(self.tasks, ensure_ascii=False)
+
+
+class Ansible:
+    """Runs ansible-playbook / ansible-inventory with the collection, against a sandbox."""
+
+    def __init__(self, server, tmp_path):
+        self.server = server
+        self.tmp = tmp_path
+        self.count = 0
+        self.collections_root = ensure()
+
+    def env(self, license=DEMO_LICENSE, extra=None):
+        env = dict(os.environ)
+        for name in ("PORTAPLUS_URL", "PORTAPLUS_LICENSE"):
+            env.pop(name, None)
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": self.collections_root,
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": "reliability_results",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_LOCAL_TEMP": str(self.tmp / "ansible-tmp"),
+            "ANSIBLE_HOME": str(self.tmp / "ansible-home"),
+            "PORTAPLUS_SANDBOX_ADMIN": self.server.url + "/__sandbox",
+            "PORTAPLUS_URL": self.server.url,
+        })
+        if license is not None:
+            env["PORTAPLUS_LICENSE"] = license
+        env.update(extra or {})
+        return {k: v for k, v in env.items() if v is not None}
+
+    def _next(self, stem):
+        self.count += 1
+        return self.tmp / ("%s%03d" % (stem, self.count))
+
+    def playbook(self, text, args=(), license=DEMO_LICENSE, extra_env=None, files=None, timeout=900,
+                 playbook_name="playbook.yml"):
+        """Run a playbook (YAML text); `files` maps extra file names to contents, written beside it
+        (relative to the run's folder; `playbook_name` may put the playbook in a subfolder)."""
+        base = self._next("run")
+        base.mkdir()
+        for name, content in (files or {}).items():
+            path = base / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content)
+        playbook = base / playbook_name
+        playbook.parent.mkdir(parents=True, exist_ok=True)
+        playbook.write_text(text)
+        results = base / "results.jsonl"
+        env = self.env(license, extra_env)
+        env["PORTAPLUS_TEST_RESULTS"] = str(results)
+        command = [os.path.join(BIN, "ansible-playbook"), str(playbook)] + list(args)
+        proc = subprocess.run(command, env=env, cwd=str(base), capture_output=True, text=True,
+                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+        # beside the run's folder (whose files the secrets test scans), for a person debugging
+        (self.tmp / (base.name + ".output")).write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
+        tasks = []
+        if results.exists():
+            tasks = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+        return RunResult(command, proc.returncode, proc.stdout, proc.stderr, tasks, base)
+
+    def tasks(self, tasks_text, args=(), vars_data=None, **kwargs):
+        """Run tasks (YAML text) in one play on the implicit localhost."""
+        text = "- hosts: localhost\n  gather_facts: false\n  connection: local\n"
+        if vars_data is not None:
+            text += "  vars: %s\n" % json.dumps(vars_data)
+        text += "  tasks:\n" + textwrap.indent(textwrap.dedent(tasks_text), "    ")
+        return self.playbook(text, args=args, **kwargs)
+
+    def inventory(self, source_text, args=("--list",), license=DEMO_LICENSE, extra_env=None,
+                  source_name="portaplus.yml", timeout=300):
+        base = self._next("inv")
+        base.mkdir()
+        source = base / source_name
+        source.write_text(source_text)
+        env = self.env(license, extra_env)
+        env.setdefault("ANSIBLE_INVENTORY_ENABLED", "portaplus.softswitch.accounts")
+        env["ANSIBLE_INVENTORY_UNPARSED_FAILED"] = "true"
+        command = [os.path.join(BIN, "ansible-inventory"), "-i", str(source)] + list(args)
+        proc = subprocess.run(command, env=env, cwd=str(base), capture_output=True, text=True,
+                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+        return RunResult(command, proc.returncode, proc.stdout, proc.stderr, [], base)
+
+
+@pytest.fixture
+def ansible(rel, tmp_path):
+    return Ansible(rel, tmp_path)
+
+
+def task_yaml(name, action, args, **keywords):
+    """One task as YAML text; arguments as JSON (valid YAML), so any value round-trips."""
+    text = "- name: %s\n  %s: %s\n" % (json.dumps(name), action, json.dumps(args, ensure_ascii=False))
+    for keyword, value in keywords.items():
+        text += "  %s: %s\n" % (keyword, json.dumps(value, ensure_ascii=False))
+    return text
+
+
+def plugin_exists(kind, name):
+    """Whether this checkout has the plugin (modules/lookup/inventory) or role."""
+    repo = os.path.dirname(os.path.dirname(HERE))
+    if kind == "role":
+        return os.path.isdir(os.path.join(repo, "roles", name, "tasks"))
+    folder = {"module": "modules", "lookup": "lookup", "inventory": "inventory"}[kind]
+    return os.path.exists(os.path.join(repo, "plugins", folder, name + ".py"))

@@ -1,0 +1,242 @@
+"""Bad input corpus (issue 10, part 2): every row of bad_inputs.CASES must fail cleanly.
+
+One ansible-playbook run per plugin holds all its rows as tasks with `ignore_errors`; the
+row's arguments live in a vars file and reach the task as a template, so no value (a License,
+a password in a URL) is ever in the playbook's source lines, which ansible-core prints for
+a failed task.  Per row we check: failed, the message names the option, no traceback, no
+secret anywhere in the output, and no write request while the task ran (the callback
+records the sandbox's counters after every task).
+"""
+import json
+import os
+import sys
+
+import pytest
+
+from tests.reliability.bad_inputs import BASE, CASES, SETUP, known_bug
+from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
+
+TRACEBACK = "Traceback (most recent call last)"
+# Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
+SECRETS = (DEMO_LICENSE, OTHER_LICENSE, "NO-SUCH-LICENSE", "hunter2")
+
+
+def seeded_passwords(server):
+    rows = query(server, "SELECT voip_password, ui_password FROM accounts")
+    return [value for row in rows for value in row.values() if value]
+
+
+def present(plugin):
+    kind, name = plugin.split(":")
+    return plugin_exists(kind, name)
+
+
+PLUGINS = sorted(set(case.plugin for case in CASES if present(case.plugin)))
+
+
+def case_args(case):
+    args = dict(BASE.get(case.plugin, {}))
+    args.update(case.args)
+    return args
+
+
+def module_playbook(plugin, cases):
+    module = plugin.split(":")[1]
+    tasks = ""
+    for key in sorted(cases):
+        tasks += ("    - name: %s\n      portaplus.softswitch.%s: \"{{ cases['%s'] }}\"\n"
+                  "      ignore_errors: true\n" % (key, module, key))
+    return tasks
+
+
+def lookup_playbook(plugin, cases):
+    lookup = plugin.split(":")[1]
+    tasks = ""
+    for key in sorted(cases):
+        tasks += ("    - name: %s\n      ansible.builtin.set_fact:\n"
+                  "        looked_up: \"{{ lookup('portaplus.softswitch.%s', **cases['%s']) }}\"\n"
+                  "      ignore_errors: true\n" % (key, lookup, key))
+    return tasks
+
+
+def has_traceback(result):
+    """A Python traceback in a result (ansible-core 2.19 puts "(traceback unavailable)" in
+    every failed result's `exception`, which is no traceback)."""
+    exception = result.get("exception") or ""
+    return (TRACEBACK in json.dumps(result) or "module_stderr" in result
+            or (exception and exception != "(traceback unavailable)"))
+
+
+def check(case, status, message, everything, writes, secrets, traceback, committed=0):
+    """The problems of one row's outcome (empty when it failed as it should).  `writes` and
+    `committed` count the write requests the sandbox got, and committed, during the row."""
+    problems = []
+    if status != "failed":
+        problems.append("did not fail (status %s)" % status)
+    if case.option.lower() not in (message or "").lower():
+        problems.append("message does not name %r" % case.option)
+    if traceback:
+        problems.append("traceback in output")
+    leaked = [secret for secret in secrets if secret in everything]
+    if leaked:
+        problems.append("secret in output: %s" % ", ".join(s[:3] + "..." for s in leaked))
+    if committed:
+        problems.append("%d committed write(s)" % committed)
+    elif writes and case.allow != "refused-write":
+        problems.append("%d write request(s)" % writes)
+    return problems
+
+
+def sort_out(case, problems, message, failures, known, fixed):
+    """File a row's outcome: a new failure, a known bug (still misbehaving), or a known bug
+    that now behaves (so its KNOWN_BUGS line must go)."""
+    bug = known_bug(case)
+    if bug and problems:
+        known.append("%s (%s)" % (describe(case, problems, message), bug))
+    elif bug:
+        fixed.append("%s %s (%s) now fails cleanly: delete it from KNOWN_BUGS" % (case.plugin, case.option, case.why))
+    elif problems:
+        failures.append(describe(case, problems, message))
+
+
+def describe(case, problems, message):
+    return "%s %s (%s): %s; message: %s" % (
+        case.plugin, json.dumps(case.args, ensure_ascii=True)[:160], case.why, "; ".join(problems),
+        (message or "")[:300])
+
+
+CHUNK = 40     # rows per ansible-playbook run, so a big table spreads over the xdist workers
+PLAYBOOK_CHUNKS = ["%s#%d" % (plugin, start)
+                   for plugin in PLUGINS if plugin.split(":")[0] in ("module", "lookup")
+                   for start in range(0, sum(1 for case in CASES if case.plugin == plugin), CHUNK)]
+INVENTORY_PLUGINS = [p for p in PLUGINS if p.startswith("inventory:")]
+
+
+@pytest.mark.parametrize("chunk", PLAYBOOK_CHUNKS)
+def test_bad_inputs_fail_cleanly_naming_the_option(chunk, ansible, rel, figures):
+    plugin, start = chunk.split("#")
+    rows = [("case-%03d" % n, case) for n, case in enumerate(CASES) if case.plugin == plugin]
+    cases = dict(rows[int(start):int(start) + CHUNK])
+    secrets = SECRETS + tuple(seeded_passwords(rel))
+    vars_file = json.dumps({"cases": dict((key, case_args(case)) for key, case in cases.items())})
+    make_tasks = module_playbook if plugin.startswith("module:") else lookup_playbook
+    text = ("- hosts: localhost\n  gather_facts: false\n  connection: local\n"
+            "  vars_files: [cases.json]\n  tasks:\n" + SETUP.get(plugin, "") + make_tasks(plugin, cases))
+    run = ansible.playbook(text, files={"cases.json": vars_file},
+                           extra_env={"ANSIBLE_PIPELINING": "1"})
+    assert run.rc == 0, run.output[-3000:]
+    recorded = dict((t["task"], t) for t in run.tasks)
+    whole_output_leaks = [s[:3] + "..." for s in secrets if s in run.output]
+
+    failures, known, fixed, previous_writes, previous_committed = [], [], [], 0, 0
+    for key in sorted(cases):
+        case = cases[key]
+        record = recorded.get(key)
+        if record is None:
+            failures.append(describe(case, ["no result recorded"], ""))
+            continue
+        writes_now = (record["counters"] or {}).get("writes", 0)
+        committed_now = (record["counters"] or {}).get("committed_writes", 0)
+        result = record["result"]
+        message = result.get("msg")
+        problems = check(case, record["status"], message, json.dumps(result, ensure_ascii=False),
+                         writes_now - previous_writes, secrets, has_traceback(result),
+                         committed_now - previous_committed)
+        previous_writes, previous_committed = writes_now, committed_now
+        sort_out(case, problems, message, failures, known, fixed)
+
+    figures.add("bad-input", plugin=chunk, inputs=len(cases),
+                failed_cleanly=len(cases) - len(failures) - len(known), problems=len(failures),
+                known_bugs=len(known), output_leaks=len(whole_output_leaks))
+    for line in known:
+        print("known bug: " + line)
+    assert not whole_output_leaks, "secrets in the run's output: %s" % whole_output_leaks
+    assert TRACEBACK not in run.output
+    assert not failures, "%d of %d bad inputs misbehaved:\n%s" % (len(failures), len(cases), "\n".join(failures))
+    assert not fixed, "\n".join(fixed)
+
+
+def test_corpus_is_large_and_covers_every_plugin_present(figures):
+    """The table keeps at least 150 rows of present plugins, and every plugin has rows."""
+    rows = [case for case in CASES if present(case.plugin)]
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    plugins = []
+    for kind, folder in (("module", "modules"), ("lookup", "lookup"), ("inventory", "inventory")):
+        path = os.path.join(repo, "plugins", folder)
+        if os.path.isdir(path):
+            plugins += ["%s:%s" % (kind, name[:-3]) for name in sorted(os.listdir(path))
+                        if name.endswith(".py") and not name.startswith("_")]
+    if plugin_exists("role", "customer"):
+        plugins.append("role:customer")
+    covered = set(case.plugin for case in rows)
+    figures.add("bad-input", total_inputs=len(rows), plugins=len(covered))
+    assert len(rows) >= 150
+    assert [p for p in plugins if p not in covered] == [], "plugins without bad-input rows"
+
+
+# Defined only when the branch has an inventory plugin: an empty parametrization would be a skip.
+if INVENTORY_PLUGINS:
+    @pytest.mark.parametrize("plugin", INVENTORY_PLUGINS)
+    def test_bad_inventory_sources_fail_cleanly_naming_the_option(plugin, ansible, rel, figures):
+        """One ansible-inventory run per row (a source file is one whole configuration)."""
+        cases = [case for case in CASES if case.plugin == plugin]
+        secrets = SECRETS + tuple(seeded_passwords(rel))
+        failures, known, fixed = [], [], []
+        for case in cases:
+            source = dict({"plugin": "portaplus.softswitch." + plugin.split(":")[1]}, **case.args)
+            before = rel.counters()["writes"]
+            run = ansible.inventory(json.dumps(source))
+            problems = check(case, "failed" if run.rc != 0 else "ok", run.output, run.output,
+                             rel.counters()["writes"] - before, secrets, TRACEBACK in run.output)
+            sort_out(case, problems, run.stderr.strip()[-300:], failures, known, fixed)
+        figures.add("bad-input", plugin=plugin, inputs=len(cases),
+                    failed_cleanly=len(cases) - len(failures) - len(known), problems=len(failures),
+                    known_bugs=len(known))
+        assert not failures, "%d of %d bad inventory sources misbehaved:\n%s" % (
+            len(failures), len(cases), "\n".join(failures))
+        assert not fixed, "\n".join(fixed)
+
+
+ROLE_PLUGINS = [p for p in PLUGINS if p.startswith("role:")]
+
+# Defined only when the branch has the role: an empty parametrization would be a skip.
+if ROLE_PLUGINS:
+    @pytest.mark.parametrize("plugin", ROLE_PLUGINS)
+    def test_bad_customer_files_fail_cleanly_naming_the_key(plugin, ansible, rel, figures):
+        """One host per row (a customer file each), all in one run: a host that fails leaves
+        the play, the others go on, and the run must send no write at all."""
+        role = plugin.split(":")[1]
+        cases = dict(("case-%03d" % n, case) for n, case in enumerate(CASES) if case.plugin == plugin)
+        secrets = SECRETS + tuple(seeded_passwords(rel))
+        files, hosts = {}, ["[cases]"]
+        for key, case in cases.items():
+            files["customers/%s.yml" % key] = json.dumps(case_args(case))
+            hosts.append("%s customer_file=customers/%s.yml ansible_connection=local ansible_python_interpreter=%s"
+                         % (key, key, sys.executable))
+        files["inventory.ini"] = "\n".join(hosts) + "\n"
+        text = ("- hosts: cases\n  gather_facts: false\n  roles:\n    - role: portaplus.softswitch.%s\n" % role)
+        run = ansible.playbook(text, args=["-i", "inventory.ini", "--forks", "4"], files=files)
+        writes = [r for r in rel.requests() if r["write"]]
+        refused_rows = sum(1 for case in cases.values() if case.allow == "refused-write")
+        failures, known, fixed = [], [], []
+        for key in sorted(cases):
+            case = cases[key]
+            records = [t for t in run.tasks if t["host"] == key]
+            failed = [t for t in records if t["status"] == "failed"]
+            message = failed[0]["result"].get("msg") if failed else ""
+            problems = check(case, "failed" if failed else "ok", message,
+                             json.dumps([t["result"] for t in records], ensure_ascii=False), 0, secrets,
+                             any(has_traceback(t["result"]) for t in failed))
+            sort_out(case, problems, message, failures, known, fixed)
+        figures.add("bad-input", plugin=plugin, inputs=len(cases),
+                    failed_cleanly=len(cases) - len(failures) - len(known), problems=len(failures),
+                    known_bugs=len(known), writes=len(writes))
+        assert TRACEBACK not in run.output
+        assert [s[:3] for s in secrets if s in run.output] == []
+        # hosts run at once, so writes are checked for the run: none committed, and none but
+        # the creates the server refuses (rows marked refused-write)
+        assert [w["route"] for w in writes if w["committed"]] == []
+        assert len(writes) <= refused_rows, "bad customer files sent writes: %s" % [w["route"] for w in writes]
+        assert not failures, "%d of %d bad customer files misbehaved:\n%s" % (
+            len(failures), len(cases), "\n".join(failures))
+        assert not fixed, "\n".join(fixed)

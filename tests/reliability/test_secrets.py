@@ -1,0 +1,314 @@
+"""Secrets grid (issue 10, part 3): no License, no part of one, no password ever shows.
+
+Grid: plugin x way the License is given (option, module_defaults - modules only -,
+PORTAPLUS_LICENSE, the inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
+refused, wrong URL, and a License containing '/').  Every plugin gets every way on success;
+the failure outcomes rotate the way over the plugins, so each outcome still sees every way.  The playbooks run at -vvvv --diff; we search stdout, stderr, every
+registered result (diffs included) and every file the run left behind, other than the
+inputs we wrote, for every secret and every '/'-separated part of the License.
+"""
+import json
+import os
+from urllib.parse import quote
+
+import pytest
+
+from tests.reliability.conftest import DEMO_LICENSE, plugin_exists, query
+
+ACME = 1001
+WRONG_LICENSE = "WRONG-Lic-7Hq2Zp"
+SLASH_LICENSE = "Qx7Kp9Lm2/Zr4Tw8Vn5/Hy3Jb6Dc1=="
+PASSWORDS = ("Pw-Secret-Acc-01", "Pw-Secret-Acc-02")
+WAYS = ("option", "module_defaults", "environment", "inventory")
+INPUTS = ("playbook.yml", "grid.json", "inventory.ini", "results.jsonl")
+
+# The call each plugin makes when all goes well (connection options come from the way).
+SUCCESS_ARGS = {
+    "module:accounts": {"customer": ACME, "config": [
+        {"account_id": "441632960077", "product": "Office Line", "first_name": "Grid", "password": PASSWORDS[0]}]},
+    "module:account": {"customer": ACME, "account_id": "441632960002", "email": "bob.grid@acme.example",
+                       "password": PASSWORDS[1]},
+    "module:account_addon": {"customer": ACME, "account_id": "441632960002", "addon": "Call Recording"},
+    "module:account_info": {"customer": ACME},
+    "module:extension": {"customer": ACME, "number": "301", "name": "Grid", "account_id": "441632960003"},
+    "module:extensions": {"customer": ACME, "config": [{"number": "302", "name": "Grid Two"}]},
+    "module:extension_info": {"customer": ACME},
+    "module:product_info": {},
+    "module:customer_info": {"customer": ACME},
+    "module:cdr_export": {"customer": ACME, "dest": "{{ playbook_dir }}/export.csv", "from_date": "-30d", "to_date": "today"},
+    "lookup:cdrs": {"customer": ACME, "from_date": "-7d", "to_date": "today"},
+    "lookup:active_calls": {"customer": ACME},
+}
+PLUGINS = [p for p in sorted(SUCCESS_ARGS) if plugin_exists(*p.split(":"))]
+SANDBOX_URL = "{{ lookup('ansible.builtin.env', 'PORTAPLUS_URL') }}"
+FAULTS_URL = "{{ lookup('ansible.builtin.env', 'PORTAPLUS_SANDBOX_ADMIN') }}/faults"
+
+# outcome -> (arguments on top of the success call, sandbox faults during it, which License)
+OUTCOMES = {
+    "success": ({}, None, "good"),
+    "404": ({"customer": 987654}, None, "good"),
+    "401": ({}, None, "wrong"),
+    "slash-license": ({}, None, "slash"),
+    "500": ({"retries": 1}, {"fault_rate": 1.0, "kinds": ["500"]}, "good"),
+    "read-timeout": ({"timeout": 1, "retries": 1}, {"fault_rate": 1.0, "kinds": ["timeout"], "hang_s": 2}, "good"),
+    "refused": ({"url": "http://127.0.0.1:9", "retries": 1}, None, "good"),
+    "wrong-url": ({"url": SANDBOX_URL + "/not/the/api"}, None, "good"),
+}
+GROUPS = {"success-404-401-slash": ("success", "404", "401", "slash-license"),
+          "500-timeout-refused-wrongurl": ("500", "read-timeout", "refused", "wrong-url")}
+LICENSE_VARS = {"good": "demo_license", "wrong": "wrong_license", "slash": "slash_license"}
+
+
+def secrets():
+    values = [DEMO_LICENSE, WRONG_LICENSE, SLASH_LICENSE] + list(PASSWORDS)
+    values += [part for part in SLASH_LICENSE.split("/") if part]
+    values += [quote(SLASH_LICENSE, safe=""), quote(SLASH_LICENSE)]
+    return values
+
+
+def cells(group):
+    """(key, plugin, way, outcome) of one group of the grid."""
+    result = []
+    for outcome in GROUPS[group]:
+        for index, plugin in enumerate(PLUGINS):
+            # lookups have no module_defaults (that way is the modules' alone)
+            usable = WAYS if plugin.startswith("module:") else tuple(w for w in WAYS if w != "module_defaults")
+            ways = usable if outcome == "success" else (usable[(index + len(outcome)) % len(usable)],)
+            for way in ways:
+                result.append(("%s|%s|%s" % (outcome, plugin.split(":")[1], way), plugin, way, outcome))
+    return result
+
+
+def cell_args(plugin, way, outcome):
+    extra, _faults, which = OUTCOMES[outcome]
+    args = dict(SUCCESS_ARGS[plugin])
+    if outcome == "404" and "customer" not in args:
+        args["url"] = SANDBOX_URL + "/not/the/api"      # product_info has no object to miss
+    else:
+        args.update(extra)
+    if way == "option":
+        args["license"] = "{{ %s }}" % LICENSE_VARS[which]
+    elif way == "inventory":
+        args["license"] = "{{ portaplus_%s }}" % LICENSE_VARS[which]
+    return args
+
+
+def task_text(key, plugin, way, outcome):
+    kind, name = plugin.split(":")
+    which = LICENSE_VARS[OUTCOMES[outcome][2]]
+    lines = ["    - name: %s" % key]
+    if kind == "module":
+        lines.append("      portaplus.softswitch.%s: \"{{ cells['%s'] }}\"" % (name, key))
+    else:
+        lines += ["      ansible.builtin.set_fact:",
+                  "        looked_up: \"{{ lookup('portaplus.softswitch.%s', **cells['%s']) }}\"" % (name, key)]
+    if way == "module_defaults":
+        lines.append("      module_defaults: {\"group/portaplus.softswitch.api\": {\"license\": \"{{ %s }}\"}}" % which)
+    lines.append("      ignore_errors: true")
+    return "\n".join(lines) + "\n"
+
+
+def faults_task(settings):
+    body = json.dumps(settings) if settings else "{}"
+    return ("    - name: \"sandbox faults %s\"\n      ansible.builtin.uri:\n        url: \"%s\"\n"
+            "        method: POST\n        body_format: json\n        body: %s\n" % (body.replace('"', "'"), FAULTS_URL, body))
+
+
+def runs_of(group):
+    """The cells grouped by ansible-playbook run: the "environment" way needs
+    PORTAPLUS_LICENSE exported for the whole run (as a user's shell does), one run per License
+    value; the other ways share one run with no PORTAPLUS_LICENSE at all.  (The `environment:`
+    task keyword is not our way: ansible-core prints its values in -vvvv EXEC lines.)"""
+    runs = {}
+    for cell in cells(group):
+        _key, _plugin, way, outcome = cell
+        env_license = OUTCOMES[outcome][2] if way == "environment" else None
+        runs.setdefault(env_license, []).append(cell)
+    return runs
+
+
+def grid_playbook(run_cells):
+    text = ("- hosts: grid\n  gather_facts: false\n  vars_files: [grid.json]\n  tasks:\n")
+    for outcome in OUTCOMES:
+        chosen = [cell for cell in run_cells if cell[3] == outcome]
+        if not chosen:
+            continue
+        faults = OUTCOMES[outcome][1]
+        if faults:
+            text += faults_task(faults)
+        for key, plugin, way, _outcome in chosen:
+            text += task_text(key, plugin, way, outcome)
+        if faults:
+            text += faults_task(None)
+    return text
+
+
+def leaks_in(text, where, found):
+    for secret in secrets():
+        if secret in text:
+            found.append("%s in %s" % (secret[:4] + "...", where))
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_no_license_part_or_password_in_output_results_diffs_or_files(group, ansible, rel, figures):
+    grid = cells(group)
+    data = {"cells": dict((key, cell_args(plugin, way, outcome)) for key, plugin, way, outcome in grid),
+            "demo_license": DEMO_LICENSE, "wrong_license": WRONG_LICENSE, "slash_license": SLASH_LICENSE}
+    inventory = ("[grid]\nlocalhost ansible_connection=local portaplus_demo_license=%s "
+                 "portaplus_wrong_license=%s portaplus_slash_license=%s\n" % (DEMO_LICENSE, WRONG_LICENSE, SLASH_LICENSE))
+    license_values = {None: None, "good": DEMO_LICENSE, "wrong": WRONG_LICENSE, "slash": SLASH_LICENSE}
+    found, recorded, runs, files = [], {}, [], 0
+    for env_license, run_cells in sorted(runs_of(group).items(), key=lambda item: str(item[0])):
+        run = ansible.playbook(grid_playbook(run_cells), args=["-i", "inventory.ini", "-vvvv", "--diff"],
+                               license=license_values[env_license],
+                               files={"grid.json": json.dumps(data), "inventory.ini": inventory},
+                               extra_env={"ANSIBLE_PIPELINING": "1"})
+        assert run.rc == 0, run.output[-3000:]
+        runs.append(run)
+        leaks_in(run.stdout, "stdout", found)
+        leaks_in(run.stderr, "stderr", found)
+        recorded.update((t["task"], t) for t in run.tasks)
+        for folder, _dirs, names in os.walk(str(run.files)):
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.relpath(path, str(run.files)) in INPUTS:
+                    continue
+                files += 1
+                with open(path, "rb") as handle:
+                    leaks_in(handle.read().decode("utf-8", "replace"), "file " + name, found)
+    seeded = [v for row in query(rel, "SELECT voip_password, ui_password FROM accounts") for v in row.values() if v]
+    for password in seeded:
+        if any(password in run.everything() for run in runs):
+            found.append("seeded password %s... in the output" % password[:4])
+
+    wrong_outcome = []
+    for key, plugin, way, outcome in grid:
+        record = recorded.get(key)
+        if record is None:
+            wrong_outcome.append("%s: no result" % key)
+            continue
+        leaks_in(json.dumps(record["result"], ensure_ascii=False), "result of " + key, found)
+        expected = "ok" if outcome == "success" else "failed"
+        if record["status"] != expected:
+            message = (record["result"].get("msg") or "")[:200]
+            wrong_outcome.append("%s: %s, expected %s: %s" % (key, record["status"], expected, message))
+    figures.add("secrets", group=group, runs=len(runs), cells=len(grid), plugins=len(PLUGINS),
+                files_scanned=files, leaks=len(found))
+    assert not found, "leaks:\n" + "\n".join(found)
+    assert not wrong_outcome, "cells that did not end as their outcome says:\n" + "\n".join(wrong_outcome)
+
+
+# -- the roles and the inventory --------------------------------------------------------------
+
+ROLE_PASSWORD = "Pw-Secret-Role-03"
+
+
+def role_play(name, roles, license_var=None, faults=None, failing=False):
+    """One play applying `roles`; the License through module_defaults when `license_var` is
+    given (else PORTAPLUS_LICENSE from the environment); `failing` plays ignore errors."""
+    text = "- name: %s\n  hosts: localhost\n  gather_facts: false\n  connection: local\n" % name
+    text += "  vars_files: [grid.json]\n"
+    if license_var:
+        text += "  module_defaults:\n    group/portaplus.softswitch.api:\n      license: \"{{ %s }}\"\n" % license_var
+    text += "  tasks:\n"
+    if faults:
+        text += faults_task(faults)
+    for role, role_vars in roles:
+        text += "    - name: %s %s\n      ansible.builtin.import_role:\n        name: portaplus.softswitch.%s\n" % (
+            name, role, role)
+        text += "      vars: %s\n" % json.dumps(role_vars)
+        if failing:
+            text += "      ignore_errors: true\n"
+    if faults:
+        text += faults_task(None)
+    return text
+
+
+ROLE_RUNS = [
+    # (play name, License variable or None for PORTAPLUS_LICENSE, faults, failing)
+    ("success-environment", None, None, False),
+    ("success-module_defaults", "demo_license", None, False),
+    ("401-module_defaults", "wrong_license", None, True),
+    ("500-environment", None, {"fault_rate": 1.0, "kinds": ["500"]}, True),
+    ("slash-module_defaults", "slash_license", None, True),
+]
+ROLES_PRESENT = [role for role in ("customer", "cdr_report") if plugin_exists("role", role)]
+
+if ROLES_PRESENT:
+    def test_roles_leak_no_license_part_or_password_at_vvvv_diff(ansible, rel, figures):
+        customer = {"customer": ACME, "name": "Acme", "accounts": [
+            {"account_id": "441632960088", "product": "Office Line", "first_name": "Role", "password": ROLE_PASSWORD}]}
+        role_vars = {"customer": {"customer_file": "{{ playbook_dir }}/customers/acme.yml"},
+                     "cdr_report": {"cdr_report_customer": ACME, "cdr_report_from": "-30d", "cdr_report_to": "today",
+                                    "cdr_report_dir": "{{ playbook_dir }}/reports"}}
+        roles = [(role, role_vars[role]) for role in ROLES_PRESENT]
+        text = "".join(role_play(name, roles, license_var, faults, failing)
+                       for name, license_var, faults, failing in ROLE_RUNS)
+        data = {"demo_license": DEMO_LICENSE, "wrong_license": WRONG_LICENSE, "slash_license": SLASH_LICENSE}
+        run = ansible.playbook(text, args=["-vvvv", "--diff"],
+                               files={"grid.json": json.dumps(data), "customers/acme.yml": json.dumps(customer)},
+                               extra_env={"ANSIBLE_PIPELINING": "1"})
+        found, files = [], 0
+        leaks_in(run.stdout, "stdout", found)
+        leaks_in(run.stderr, "stderr", found)
+        leaks_in(json.dumps(run.tasks, ensure_ascii=False), "results", found)
+        if ROLE_PASSWORD in run.everything():
+            found.append("the customer file's password in the output")
+        for folder, _dirs, names in os.walk(str(run.files)):
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.relpath(path, str(run.files)) in INPUTS + ("customers/acme.yml",):
+                    continue
+                files += 1
+                with open(path, "rb") as handle:
+                    leaks_in(handle.read().decode("utf-8", "replace"), "file " + name, found)
+        figures.add("secrets", group="roles", runs=1, plays=len(ROLE_RUNS), roles=len(ROLES_PRESENT),
+                    files_scanned=files, leaks=len(found))
+        # only the failure plays ignore errors, so rc 0 means the success plays succeeded
+        assert run.rc == 0, run.output[-3000:]
+        if "cdr_report" in ROLES_PRESENT:
+            assert any(name.endswith(".html") for _f, _d, names in os.walk(str(run.files)) for name in names)
+        assert not found, "leaks:\n" + "\n".join(found)
+
+
+INVENTORY_RUNS = [
+    # (name, keys of the source file, License in PORTAPLUS_LICENSE, faults, should succeed)
+    ("success-file", {"license": DEMO_LICENSE}, None, None, True),
+    ("success-environment", {}, DEMO_LICENSE, None, True),
+    ("401-file", {"license": WRONG_LICENSE}, None, None, False),
+    ("slash-environment", {}, SLASH_LICENSE, None, False),
+    ("500-environment", {"retries": 1}, DEMO_LICENSE, {"fault_rate": 1.0, "kinds": ["500"]}, False),
+    ("refused-file", {"license": DEMO_LICENSE, "url": "http://127.0.0.1:9", "retries": 1}, None, None, False),
+    ("wrong-url-environment", {"url": "{{ lookup('ansible.builtin.env', 'PORTAPLUS_URL') }}/not/the/api"},
+     DEMO_LICENSE, None, False),
+]
+
+if plugin_exists("inventory", "accounts"):
+    def test_inventory_leaks_no_license_part_in_output_or_cache(ansible, rel, figures):
+        found, files, wrong = [], 0, []
+        for name, keys, env_license, faults, succeeds in INVENTORY_RUNS:
+            source = {"plugin": "portaplus.softswitch.accounts", "url": rel.url, "cache": True,
+                      "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "cache", "cache_timeout": 600}
+            source.update(keys)
+            if "{{" in str(source["url"]):
+                source["url"] = rel.url + "/not/the/api"
+            if faults:
+                rel.set_faults(**faults)
+            run = ansible.inventory(json.dumps(source), args=("--list", "-vvvv", "--flush-cache"),
+                                    license=env_license)
+            rel.clear_faults()
+            if (run.rc == 0) != succeeds:
+                wrong.append("%s: rc %d" % (name, run.rc))
+            leaks_in(run.stdout, name + " stdout", found)
+            leaks_in(run.stderr, name + " stderr", found)
+            for folder, _dirs, names in os.walk(str(run.files)):
+                for file_name in names:
+                    if file_name == "portaplus.yml":
+                        continue          # the source file we wrote (it holds the License on purpose)
+                    files += 1
+                    with open(os.path.join(folder, file_name), "rb") as handle:
+                        leaks_in(handle.read().decode("utf-8", "replace"), name + " file " + file_name, found)
+        figures.add("secrets", group="inventory", runs=len(INVENTORY_RUNS), files_scanned=files, leaks=len(found))
+        assert files > 0, "the successful runs must have written their cache"
+        assert not found, "leaks:\n" + "\n".join(found)
+        assert not wrong, "runs that did not end as expected:\n" + "\n".join(wrong)
