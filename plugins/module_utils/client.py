@@ -425,13 +425,13 @@ class PortaPlusClient:
             return "local error", True, False
         return "transport error", False, True
 
-    def call(self, route, path=None, body=None, query=None, action=None, convert=True):
+    def call(self, route, path=None, body=None, query=None, convert=True, action=None):
         """Send one documented request and return the decoded JSON (``{}`` for an empty body).
 
+        ``convert=False`` leaves response dates as the server wrote them, for callers that read a
+        few dates of very many records and convert those themselves (CDR pages).
         ``action`` says what the user's task was doing ("reading the accounts of customer 1001");
-        error messages start with it instead of the API's service name. ``convert=False`` leaves
-        response dates as the server wrote them, for callers that read a few dates of very many
-        records and convert those themselves (CDR pages).
+        error messages start with it instead of the API's service name.
         """
         self._action = action
         try:
@@ -439,7 +439,7 @@ class PortaPlusClient:
         finally:
             self._action = None
 
-    def _call(self, route, path, body, query, convert=True):
+    def _call(self, route, path, body, query, convert):
         relative = self.render(route, path)
         url = self.url + relative
         params = None
