@@ -121,7 +121,8 @@ def test_execution_environment_build_context_installs_the_collection_and_request
 
 
 def test_no_file_refers_to_the_shared_reference_folder():
-    proc = subprocess.run(["git", "grep", "-n", r"\.\./shared", "--", "."], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(["git", "grep", "-n", r"\.\./shared", "--", "."], cwd=REPO, capture_output=True, text=True,
+                          check=False)
     assert proc.returncode == 1, "files refer to the reference folder beside the checkout:\n" + proc.stdout
 
 
@@ -150,11 +151,11 @@ def test_fragment_check_fails_without_a_fragment_and_passes_with_one(tmp_path, c
     env = {key: value for key, value in os.environ.items() if key != "CHANGELOG_BASE"}
     check = [sys.executable, os.path.join("tools", "check_fragments.py")]
 
-    without = subprocess.run(check, cwd=clone, capture_output=True, text=True, env=env)
+    without = subprocess.run(check, cwd=clone, capture_output=True, text=True, env=env, check=False)
     assert without.returncode == 1 and changed_file in without.stdout, without.stdout + without.stderr
 
     (fragments / "a-change.yml").write_text("minor_changes:\n  - account - a change.\n")
-    with_fragment = subprocess.run(check, cwd=clone, capture_output=True, text=True, env=env)
+    with_fragment = subprocess.run(check, cwd=clone, capture_output=True, text=True, env=env, check=False)
     assert with_fragment.returncode == 0, with_fragment.stdout + with_fragment.stderr
 
 
@@ -167,5 +168,5 @@ def test_fragment_check_compares_with_the_target_branch_when_told(tmp_path):
         handle.write("\n# a change\n")
     env = dict(os.environ, CHANGELOG_BASE="target")
     without = subprocess.run([sys.executable, "tools/check_fragments.py"], cwd=clone, capture_output=True,
-                             text=True, env=env)
+                             text=True, env=env, check=False)
     assert without.returncode == 1 and "plugins/modules/account.py" in without.stdout, without.stdout
