@@ -131,7 +131,7 @@ def run(command, **kwargs):
 def lint():
     missing = unlisted_pages()
     if missing:
-        print("Pages missing from %s (add a '- ref: NAME' line): %s" % (EXTRA_DOCS, ", ".join(missing)))
+        print("Pages missing from %s (add a '- NAME' line): %s" % (EXTRA_DOCS, ", ".join(missing)))
         return 1
     target = stage()
     return run([os.path.join(BIN, "antsibull-docs"), "lint-collection-docs", "--plugin-docs", target])
