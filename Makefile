@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 # ansible_collections/portaplus/softswitch: tests/collection_path.py makes that symlink.
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench clean
+.PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench bench-cdr-export clean
 .PHONY: lint galaxy docs docs-lint changelog-check ee
 
 venv: $(STAMP)
@@ -104,6 +104,10 @@ demo: venv
 bench: venv
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/sandbox_scale.py
+
+# CDR export vs a plain requests script at 100k and 1M CDRs (about 15 min; docs/cdrs.md).
+bench-cdr-export: venv
+	$(BIN)/python benchmarks/cdr_export.py
 
 clean:
 	rm -rf $(VENV) tests/output $(BUILD) docs/build .ansible

@@ -8,6 +8,7 @@ served before is the sandbox's slow path (an indexed LIMIT/OFFSET), reported bes
 No test asserts on these numbers. Usage: `make bench` or `python benchmarks/sandbox_scale.py`.
 """
 import argparse
+import datetime
 import json
 import os
 import time
@@ -15,14 +16,17 @@ import urllib.request
 
 from portaplus_sandbox.testing import SandboxServer
 
-PAGED = ("{url}/getCustomerAccountCDRSWithOffset/DEMO-LICENSE/1001/2000-01-01/2100-01-01/true/false/true/"
+PAGED = ("{url}/getCustomerAccountCDRSWithOffset/DEMO-LICENSE/1001/{start}/{end}/true/false/true/"
          "{offset}/false/UTC/false")
+# The paged routes take at most 366 days (C1); the seeded CDRs span the last 90.
+START = (datetime.date.today() - datetime.timedelta(days=100)).isoformat()
+END = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def fetch_page(url, offset):
     started = time.monotonic()
-    with urllib.request.urlopen(PAGED.format(url=url, offset=offset), timeout=120) as response:
+    with urllib.request.urlopen(PAGED.format(url=url, offset=offset, start=START, end=END), timeout=120) as response:
         page = json.loads(response.read())
     return time.monotonic() - started, page
 

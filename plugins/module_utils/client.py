@@ -602,8 +602,12 @@ class PortaPlusClient:
             return "local error", True, False
         return "transport error", False, True
 
-    def call(self, route, path=None, body=None, query=None):
-        """Send one documented request and return the decoded JSON (``{}`` for an empty body)."""
+    def call(self, route, path=None, body=None, query=None, convert=True):
+        """Send one documented request and return the decoded JSON (``{}`` for an empty body).
+
+        ``convert=False`` leaves response dates as the server wrote them, for callers that read a
+        few dates of very many records and convert those themselves (CDR pages).
+        """
         relative = self.render(route, path)
         url = self.url + relative
         params = None
@@ -661,7 +665,7 @@ class PortaPlusClient:
             status = response.status_code
             self._log("%s %s %s -> %s in %.3fs (attempt %d)" % (route.op, route.verb, route.template, status, elapsed, attempt))
             if 200 <= status < 300:
-                return self._success(route, response)
+                return self._success(route, response, convert)
 
             retry_after = None
             if status in RETRY_AFTER_STATUSES:
@@ -691,7 +695,7 @@ class PortaPlusClient:
         except ValueError:
             return _NOT_JSON
 
-    def _success(self, route, response):
+    def _success(self, route, response, convert=True):
         content = response.content or b""
         if not content.strip():
             return {}
@@ -699,7 +703,8 @@ class PortaPlusClient:
         if data is _NOT_JSON:
             raise self._error(ServerError, route, "%s %s: the response is not JSON" % (response.status_code, response.reason or ""),
                               status=response.status_code, server_message="the response is not JSON")
-        data = convert_dates(data)
+        if convert:
+            data = convert_dates(data)
         if isinstance(data, dict) and _ci_get(data, "Success") is False:
             rs = _ci_get(data, "ResponseStatus")
             if isinstance(rs, dict) and (_ci_get(rs, "Message") or _ci_get(rs, "ErrorCode")):

@@ -30,6 +30,7 @@ from .faults import FaultInjector, FaultSettings
 from .requestlog import RequestLog, mask, mask_query
 from .routes import BATCH_WRITE_OPS, OPERATIONS, ROUTES, Route, routes_of
 from .services import HANDLERS, Call, ServiceState
+from .services.cdrs import PAGE_SIZE as CDR_PAGE_SIZE
 from .store import Store
 
 FORMATS = ("json", "xml", "jsv", "csv")
@@ -149,12 +150,15 @@ class Exchange:
 
 
 class SandboxApp:
-    def __init__(self, store: Store, fault_settings: FaultSettings):
+    def __init__(self, store: Store, fault_settings: FaultSettings,
+                 cdr_page_size: int = CDR_PAGE_SIZE):
         self.store = store
         self.startup_faults = fault_settings
+        self.startup_cdr_page_size = cdr_page_size
         self.faults = FaultInjector(fault_settings)
         self.log = RequestLog()
         self.state = ServiceState()
+        self.state.cdr_pager.page_size = cdr_page_size
         self.url_map = build_url_map()
         self.adapter = self.url_map.bind("sandbox")
         missing = {route.template for route in ROUTES} - set(HANDLERS)
@@ -369,6 +373,14 @@ class SandboxApp:
                 self.faults.configure(FaultSettings.from_json(data, FaultSettings(
                     hang_s=self.startup_faults.hang_s)))
                 return _json(self.faults.to_json())
+            if action == ("GET", "cdr-paging"):
+                return _json({"page_size": self.state.cdr_pager.page_size})
+            if action == ("POST", "cdr-paging"):
+                size = json.loads(request.get_data() or b"{}").get("page_size")
+                if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+                    raise ValueError(f"page_size must be an integer of 1 or more, got {size!r}")
+                self.state.cdr_pager.page_size = size
+                return _json({"page_size": size})
             if action == ("DELETE", "faults"):
                 self.faults.configure(FaultSettings(hang_s=self.startup_faults.hang_s))
                 return _json(self.faults.to_json())
@@ -381,6 +393,7 @@ class SandboxApp:
         self.store.reset(int(time.time()))
         self.log.clear()
         self.faults.configure(self.startup_faults)
+        self.state.cdr_pager.page_size = self.startup_cdr_page_size
 
 
 class _HangUp(Exception):

@@ -19,7 +19,7 @@ import time
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from .app import SandboxApp
+from .app import CDR_PAGE_SIZE, SandboxApp
 from .faults import FAULT_KINDS, FaultSettings
 from .seed import RESELLERS, SeedOptions
 from .store import Store
@@ -61,6 +61,8 @@ def _server_options() -> argparse.ArgumentParser:
                          help="extra accounts for customer 1001")
     options.add_argument("--random-seed", type=int, default=1,
                          help="seed of generated data and injected faults (default 1)")
+    options.add_argument("--cdr-page-size", type=int, default=CDR_PAGE_SIZE,
+                         help=f"CDRs per page of the ...WithOffset routes (default {CDR_PAGE_SIZE})")
     options.add_argument("--latency-ms", type=float, default=0.0,
                          help="delay added to every API request")
     options.add_argument("--fault-rate", type=float, default=0.0,
@@ -110,7 +112,10 @@ class _Sandbox:
             store.reset(int(time.time()))
             _RequestHandler.log_requests = args.log_requests
             port = default_port if args.port is None else args.port
-            self.server = make_server(args.host, port, SandboxApp(store, faults), threaded=True,
+            if args.cdr_page_size < 1:
+                raise SystemExit(f"--cdr-page-size must be 1 or more, got {args.cdr_page_size}")
+            app = SandboxApp(store, faults, cdr_page_size=args.cdr_page_size)
+            self.server = make_server(args.host, port, app, threaded=True,
                                       request_handler=_RequestHandler)
         except BaseException:
             self.close()

@@ -3,7 +3,9 @@
 FromDate/ToDate follow A16.  The two `...WithOffset` routes page: `Offset` is the number of
 CDRs already read (0 first), a page holds up to PAGE_SIZE CDRs in (connect time, ID) order,
 `TotalCalls` counts the whole range and `NextOffset` is the Offset of the next page, or 0
-when this page is the last one.
+when this page is the last one.  The paged routes refuse a range longer than MAX_RANGE_DAYS
+and one whose ToDate is not after its FromDate (C1); the page size can be changed at run time
+(`--cdr-page-size`, `POST /__sandbox/cdr-paging`) so clients can be tested against any.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import sqlite3
 import threading
 from collections import OrderedDict, defaultdict
 
+from ..errors import ApiError
 from ..store import CdrFilter, Db
 from .base import Call, parse_day_or_time, utc
 from .records import account_cdr, customer_cdr, cust_acct_cdr, xdr_info
 
 PAGE_SIZE = 1000
+MAX_RANGE_DAYS = 366
 VOICE_SERVICE = 3
 
 
@@ -27,14 +31,15 @@ class CdrPager:
     total is counted once per result set.  CDRs change only on reset, which bumps the
     store's generation and so retires every cached set."""
 
-    def __init__(self, max_sets: int = 64):
+    def __init__(self, max_sets: int = 64, page_size: int = PAGE_SIZE):
+        self.page_size = page_size
         self._lock = threading.Lock()
         self._sets: OrderedDict[tuple, dict] = OrderedDict()
         self._max_sets = max_sets
 
-    def page(self, db: Db, where: CdrFilter, offset: int,
-             size: int = PAGE_SIZE) -> tuple[list[sqlite3.Row], int]:
-        key = (db.store.generation, where.key())
+    def page(self, db: Db, where: CdrFilter, offset: int) -> tuple[list[sqlite3.Row], int]:
+        size = self.page_size
+        key = (db.store.generation, size, where.key())
         with self._lock:
             known = self._sets.get(key)
             if known is not None:
@@ -126,6 +131,24 @@ def customer_connected_voice_calls(call: Call) -> dict:
     return {"ConnectedCallDataRecords": dict(groups), "TotalCalls": len(rows)}
 
 
+def _bounded_range(call: Call) -> dict:
+    """The paged routes' range rule (C1): ToDate after FromDate, at most MAX_RANGE_DAYS."""
+    bounds = _range(call)
+    start, end = bounds["start"], bounds["end"]
+    if start is not None and end is not None:
+        problem = None
+        if end <= start:
+            problem = (f"ToDate '{call.text('ToDate')}' must be after FromDate "
+                       f"'{call.text('FromDate')}'")
+        elif end - start > MAX_RANGE_DAYS * 86_400:
+            problem = (f"the range from FromDate '{call.text('FromDate')}' to ToDate "
+                       f"'{call.text('ToDate')}' is longer than {MAX_RANGE_DAYS} days")
+        if problem:
+            raise ApiError(400, "ArgumentOutOfRangeException", problem,
+                           [("ArgumentOutOfRangeException", "ToDate", problem)])
+    return bounds
+
+
 def _paged(call: Call, where: CdrFilter) -> dict:
     if not call.flag("FetchRecordsUsingOffset"):
         rows = call.db.cdrs(where)
@@ -139,11 +162,15 @@ def _paged(call: Call, where: CdrFilter) -> dict:
 
 
 def customer_cdrs_paged(call: Call) -> dict:
-    return _paged(call, _of_customer(call, **_direction(call)))
+    customer = call.customer()
+    return _paged(call, CdrFilter(i_customer=customer["i_customer"], **_bounded_range(call),
+                                  **_direction(call)))
 
 
 def account_cdrs_paged(call: Call) -> dict:
-    return _paged(call, _of_account(call, **_direction(call)))
+    account = call.account()
+    return _paged(call, CdrFilter(i_account=account["i_account"], **_bounded_range(call),
+                                  **_direction(call)))
 
 
 def account_cdrs(call: Call) -> dict:

@@ -113,3 +113,33 @@ def test_active_calls(api):
     with_ext = api.get(f"/GetCustomerExtensionsActiveCalls/{LICENSE}/1001/true").json()
     busy = {e["id"]: e["noofcalls"] for e in with_ext["ExtensionsActiveCalls"]}
     assert busy == {"101": 1, "102": 0}
+
+
+def test_paged_routes_refuse_reversed_and_too_long_ranges(api):
+    """C1: ToDate must follow FromDate, and a range may span at most 366 days."""
+    for start, end in (("2026-03-01", "2026-02-01"), ("2026-03-01T10:00:00", "2026-03-01T10:00:00"),
+                       ("2025-01-01", "2026-01-02")):
+        reply = api.get(PAGED.format(lic=LICENSE, customer=1001, start=start, end=end, offset=0))
+        assert reply.status == 400, (start, end, reply.body[:200])
+        assert b"ArgumentOutOfRange" in reply.body and b"ToDate" in reply.body
+    # exactly 366 days (a leap year's worth) is allowed
+    assert api.get(PAGED.format(lic=LICENSE, customer=1001, start="2024-01-01",
+                                end="2024-12-31T00:00:00", offset=0)).status == 200
+
+
+def test_page_size_can_change_at_run_time():
+    with SandboxServer(seed="demo", extra_args=["--cdr-page-size", "7"]) as server:
+        client = Client(server.url)
+        ids, ranks, totals = walk(client, PAGED, customer=1001)
+        total = totals.pop()
+        assert len(ids) == len(set(ids)) == total and ranks == list(range(1, total + 1))
+        first = client.get(PAGED.format(lic=LICENSE, customer=1001, start=FROM_DATE, end=TO_DATE,
+                                        offset=0)).json()
+        assert len(first["lstPortaCustomerAccountCDRS"]) == 7 and first["NextOffset"] == 7
+        assert server.admin("POST", "cdr-paging", {"page_size": 50}) == {"page_size": 50}
+        assert walk(client, PAGED, customer=1001)[0] == ids     # same records, other pages
+        page = client.get(PAGED.format(lic=LICENSE, customer=1001, start=FROM_DATE, end=TO_DATE,
+                                       offset=0)).json()
+        assert total > 50 and page["NextOffset"] == 50
+        server.reset()
+        assert server.admin("GET", "cdr-paging") == {"page_size": 7}
