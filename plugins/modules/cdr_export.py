@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: cdr_export
 short_description: Export the call detail records (CDRs) of a Porta Plus 2 customer or account to a CSV or JSON lines file
-version_added: 0.1.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
