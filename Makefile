@@ -101,6 +101,10 @@ demo: venv
 	@echo "or start your own sandbox with '$(BIN)/portaplus-sandbox serve --seed demo' (docs/sandbox.md)."
 
 # Side-by-side measurements reported as ratios; nothing here is a pass/fail test.
+.PHONY: bench-inventory
+bench-inventory: venv
+	$(BIN)/python benchmarks/inventory.py
+
 bench: venv
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/sandbox_scale.py

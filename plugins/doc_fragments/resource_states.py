@@ -18,8 +18,11 @@ options:
       - C(merged) creates the objects in O(config) that do not exist and changes only the fields you supplied on the ones that do.
       - C(replaced) is C(merged), but fields you left out of an object in O(config) are reset to their defaults.
       - C(overridden) is C(replaced), and objects of the scope that are not in O(config) are removed (within O(max_deletions)).
-      - C(deleted) removes the objects listed in O(config), or every object of the scope when O(config) is omitted (within O(max_deletions)).
-      - C(gathered) only reads; the objects of the scope are returned in RV(gathered) and nothing is changed.
+        An empty O(config) (V([])) is refused, because a variable that came out empty would otherwise remove everything.
+      - C(deleted) removes the objects listed in O(config). An empty list removes nothing.
+        Omitting O(config) is the one way to remove every object of the scope (still within O(max_deletions)).
+      - C(gathered) only reads; the objects of the scope are returned in RV(gathered) in exactly the shape O(config) takes,
+        so feeding them back changes nothing. Read-only facts (ids, dates, balances) are in RV(facts), beside them.
     type: str
     choices: [merged, replaced, overridden, deleted, gathered]
     default: merged
@@ -36,7 +39,9 @@ attributes:
     description: Nothing is written; the result predicts what a real run would report, including RV(changed).
   diff_mode:
     support: full
-    description: Shows the before and after of every object that changes, field by field, with secrets masked.
+    description:
+      - Shows the before and after of every object that changes, one diff per object headed by its name
+        (for example C(account 441632960001 (changed))), as YAML text keyed by it, with secrets masked.
   platform:
     support: full
     platforms: all
@@ -51,7 +56,7 @@ attributes:
     description: Nothing is written; the result predicts what a real run would report, including RV(changed).
   diff_mode:
     support: full
-    description: Shows the before and after of the object, field by field, with secrets masked.
+    description: Shows the before and after of the object, headed by its name, as YAML text, with secrets masked.
   platform:
     support: full
     platforms: all

@@ -24,20 +24,22 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import math
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
-    NotFoundError, OutcomeUnknownError, PortaPlusError, Route, path_segment_problem)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import (
+    Field, InputError, check_bool, check_extension_number, check_number, check_path_segment, check_text, item_options,
+    text_check)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
 from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
-    Engine, Field, IncompleteChangeError, InputError, ResourceSpec)
+    Engine, IncompleteChangeError, ResourceSpec)
 
 CREATE_ACCOUNTS = Route("POST", "/CreateAccounts", "CreateAccount")
 UPDATE_ACCOUNTS = Route("POST", "/UpdateAccount", "UpdateAccount")
 UPDATE_ADDONS = Route("POST", "/UpdateAccountByProductAddons/{License}", "UpdateAccount")
 GET_ACCOUNT_BY_ID = Route("GET", "/GetAccountInfoByAccountId/{License}/{AccountID}", "Product")
+GET_PRODUCT_ACCOUNTS = Route("GET", "/GetProductAccounts/{License}/{IProduct}", "Product")
 
 #: PortaBilling's bill status of a closed (terminated) account (A6).
 CLOSED = "C"
@@ -48,40 +50,79 @@ CREATED_BILLING_MODEL = "CreditAccount"
 ACCOUNT_ID_MAX_LENGTH = 64
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
-EXTENSION_MAX_LENGTH = 16  # as the extension modules (A23)
 PASSWORD_MAX_LENGTH = 64
 CREDIT_LIMIT_MAX = 1e9
 
 _ACCOUNT_ID = re.compile(r"^[A-Za-z0-9._@+-]+$")
-_DIGITS = re.compile(r"^[0-9]+$")
-_CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 # Any characters but blanks and separators around one '@', a dot in the domain; letters of any
 # script are fine (internationalised addresses).
 _EMAIL = re.compile(u"^[^@\\s,;:<>()\\[\\]\"\\\\]+@[^@\\s,;:<>()\\[\\]\"\\\\.]+(\\.[^@\\s,;:<>()\\[\\]\"\\\\.]+)+$")
 
-# Option definitions shared by the account and accounts modules (they document them).
-ACCOUNT_OPTIONS = dict(
-    account_id=dict(type="str", required=True),
-    product=dict(type="raw"),
-    first_name=dict(type="str"),
-    last_name=dict(type="str"),
-    email=dict(type="str"),
-    extension=dict(type="str"),
-    password=dict(type="str", no_log=True),
-    credit_limit=dict(type="float"),
-    blocked=dict(type="bool"),
-    unified_messaging=dict(type="bool"),
-    addons=dict(type="list", elements="raw"),
-)
+
+# -- checking user input ----------------------------------------------------------------
+
+def check_account_id(option, value):
+    """Any account ID the user names: a non-empty single line that fits."""
+    text = u"%s" % value
+    if not text.strip():
+        raise InputError(option, "must not be empty", text)
+    if text != text.strip():
+        raise InputError(option, "must not start or end with blanks", text)
+    return check_text(option, text, ACCOUNT_ID_MAX_LENGTH)
+
+
+def check_new_account_id(option, value):
+    """An account ID to create: letters, digits and . _ @ + - only (a SIP user name), no format suffix."""
+    text = check_path_segment(option, check_account_id(option, value))
+    if not _ACCOUNT_ID.match(text):
+        raise InputError(option, "may contain only the ASCII letters A-Z and a-z, the digits 0-9 and . _ @ + -", text)
+    return text
+
+
+def check_email(option, value):
+    text = check_text(option, value, EMAIL_MAX_LENGTH)
+    if text and not _EMAIL.match(text):
+        raise InputError(option, "is not a valid e-mail address (expected name@domain.example, or \"\" for none)", text)
+    return text
+
+
+def check_extension(option, value):
+    return check_extension_number(option, value, allow_empty=True)
+
+
+def check_credit_limit(option, value):
+    return check_number(option, value, 0, CREDIT_LIMIT_MAX)
+
+
+#: THE account field table: every managed field, declared once (H1). The modules' options, the API
+#: mapping of reads, creates and updates, the comparison, the diff and ``gathered`` all come from it.
+#: ``product`` and ``addons`` are resolved through the catalogue; add-ons travel by their own route (A10).
+ACCOUNT_KEY_OPTION = dict(type="str")
+ACCOUNT_FIELDS = {
+    "product": Field("str", option=dict(type="raw"), read=("ProductName", "MainProductName")),
+    "first_name": Field("str", reset="", read="FirstName", write="FirstName", create="FirstName",
+                        check=text_check(NAME_MAX_LENGTH)),
+    "last_name": Field("str", reset="", read="LastName", write="LastName", create="LastName",
+                       check=text_check(NAME_MAX_LENGTH)),
+    "email": Field("str", reset="", read="Email", write="Email", create="Email", check=check_email),
+    "extension": Field("str", read="ExtensionNumber", create="Extension", check=check_extension, updatable=False),
+    "password": Field("str", secret=True, read=("VoipPassword", "SIPPassword"), write="Password", create="Password",
+                      check=text_check(PASSWORD_MAX_LENGTH, secret=True, required=True)),
+    "credit_limit": Field("float", option=dict(type="raw"), read="CreditLimit", write="CreditLimit",
+                          check=check_credit_limit),
+    "blocked": Field("bool", reset=False, read=("Blocked", "Blockedfield"), write="Blocked", check=check_bool),  # A7
+    "unified_messaging": Field("bool", read="UMEnabled", write="UMEnabled", check=check_bool),
+    "addons": Field("set", option=dict(type="list", elements="raw"), reset=[]),
+}
+#: Options of the account and accounts modules (their docs are checked against it by a unit test).
+ACCOUNT_OPTIONS = item_options("account_id", ACCOUNT_KEY_OPTION, ACCOUNT_FIELDS)
 ACCOUNT_SCOPE_OPTIONS = dict(
     customer=dict(type="int", required=True),
     update_password=dict(type="str", default="always", choices=["always", "on_create"], no_log=False),
     purge_addons=dict(type="bool", default=False),
 )
-
-# Fields UpdateAccount carries; add-ons travel separately and an extension only on create.
-_UPDATE_ACCOUNT_FIELDS = frozenset(("product", "first_name", "last_name", "email", "password", "credit_limit", "blocked",
-                                    "unified_messaging"))
+# Fields UpdateAccount carries: every one with an update member, and the product (as IProduct).
+_UPDATE_ACCOUNT_FIELDS = frozenset(["product"] + [name for name, field in ACCOUNT_FIELDS.items() if field.write])
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -100,55 +141,36 @@ def addon_from_api(info):
     }
 
 
-def _flag(value):
-    """A flag the API writes as a bool or as "Y"/"N" depending on the DTO (UMEnabled, Blockedfield)."""
-    if isinstance(value, str):
-        return value.strip().upper() in ("Y", "TRUE", "1")
-    return bool(value)
-
-
 def account_from_api(record):
-    """One account record (``ProductAccount``) as a module item; ``password`` is the clear value.
-
-    Text the API leaves out (null members are omitted, C.5) reads as ``""``, so a field set
-    to ``""`` compares equal to it.
-    """
-    blocked = record.get("Blocked")
-    if blocked is None:
-        blocked = record.get("Blockedfield")  # A7
+    """One account record (``ProductAccount``) as a module item: the managed fields from the table
+    (``password`` the clear value, for comparing only: output never carries it), then the read-only facts."""
     now = _now_iso()
     # ActiveAddons holds assigned add-ons only (A10); an end date in the past is skipped anyway.
     addons = [addon_from_api(info) for info in record.get("ActiveAddons") or []]
     addons = [addon for addon in addons if not addon["effective_to"] or addon["effective_to"] > now]
     addons.sort(key=lambda addon: addon["name"])
-    return {
-        "account_id": u"%s" % (record.get("AccountId") or record.get("Id") or ""),
+    item = {"account_id": u"%s" % (record.get("AccountId") or record.get("Id") or "")}
+    for name, field in ACCOUNT_FIELDS.items():
+        if field.read:
+            item[name] = field.from_record(record)
+    item["addons"] = [addon["name"] for addon in addons]
+    item.update({
         "i_account": int(record.get("IAccount") or 0),
         "customer": record.get("ICustomer"),
-        "product": record.get("ProductName") or record.get("MainProductName") or "",
         "product_id": int(record.get("IProduct") or 0),
-        "first_name": record.get("FirstName") or "",
-        "last_name": record.get("LastName") or "",
-        "email": record.get("Email") or "",
-        "extension": u"%s" % (record.get("ExtensionNumber") or ""),
-        "password": record.get("VoipPassword") or record.get("SIPPassword") or None,
-        "credit_limit": float(record.get("CreditLimit") or 0),
-        "blocked": _flag(blocked),
-        "unified_messaging": _flag(record.get("UMEnabled")),
-        "addons": [addon["name"] for addon in addons],
         "addon_details": addons,
         "balance": record.get("Balance"),
         "currency": record.get("ISO4217"),
         "billing_model": record.get("BillingModel"),
         "activation_date": record.get("activation_date"),
-    }
+    })
+    return item
 
 
 def without_secrets(item):
-    """An account item for output where the password is not even masked (the info module)."""
-    out = dict(item)
-    out.pop("password", None)
-    return out
+    """An account item for output: secrets are never returned, not even masked (H3)."""
+    return dict((name, value) for name, value in item.items()
+                if not (name in ACCOUNT_FIELDS and ACCOUNT_FIELDS[name].secret))
 
 
 def read_accounts(client, customer):
@@ -160,7 +182,8 @@ def read_accounts(client, customer):
 def read_account_by_id(client, account_id):
     """The open account with this account ID in any customer of the License, or None (one request)."""
     try:
-        response = client.call(GET_ACCOUNT_BY_ID, path={"AccountID": account_id})
+        response = client.call(GET_ACCOUNT_BY_ID, path={"AccountID": account_id},
+                               action="looking up account %s" % account_id)
     except NotFoundError:
         return None
     record = response.get("AccountInfo") or {}
@@ -169,93 +192,10 @@ def read_account_by_id(client, account_id):
     return account_from_api(record)
 
 
-# -- checking user input ----------------------------------------------------------------
-
-def check_text(option, value, max_length, secret=False):
-    """A free-text value: any script, no control characters, at most ``max_length`` characters."""
-    text = u"%s" % value
-    if len(text) > max_length:
-        raise InputError(option, "must be at most %d characters long, got %d" % (max_length, len(text)),
-                         text, show_value=not secret)
-    if _CONTROL_CHARACTERS.search(text):
-        raise InputError(option, "must not contain control characters (tab, newline, ...)", text, show_value=not secret)
-    return text
-
-
-def check_account_id(option, value):
-    """Any account ID the user names: a non-empty single line that fits."""
-    text = u"%s" % value
-    if not text.strip():
-        raise InputError(option, "must not be empty", text)
-    if text != text.strip():
-        raise InputError(option, "must not start or end with blanks", text)
-    return check_text(option, text, ACCOUNT_ID_MAX_LENGTH)
-
-
-def check_new_account_id(option, value):
-    """An account ID to create: letters, digits and . _ @ + - only (a SIP user name), no format suffix."""
-    text = check_account_id(option, value)
-    problem = path_segment_problem(text)
-    if problem:
-        raise InputError(option, problem, text)
-    if not _ACCOUNT_ID.match(text):
-        raise InputError(option, "may contain only the ASCII letters A-Z and a-z, the digits 0-9 and . _ @ + -", text)
-    return text
-
-
-def check_email(option, value):
-    text = check_text(option, value, EMAIL_MAX_LENGTH)
-    if text and not _EMAIL.match(text):
-        raise InputError(option, "is not a valid e-mail address (expected name@domain.example, or \"\" for none)", text)
-    return text
-
-
-def check_extension(option, value):
-    text = u"%s" % value
-    if text and (not _DIGITS.match(text) or len(text) > EXTENSION_MAX_LENGTH):
-        raise InputError(option, "must be an extension number of 1 to %d digits 0-9 (or \"\" for none)"
-                         % EXTENSION_MAX_LENGTH, text)
-    return text
-
-
-def check_password(option, value):
-    text = check_text(option, value, PASSWORD_MAX_LENGTH, secret=True)
-    if not text:
-        raise InputError(option, "must not be empty")
-    return text
-
-
-def check_credit_limit(option, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(option, "must be a number", value)
-    number = float(value)
-    if math.isnan(number) or math.isinf(number) or number < 0 or number > CREDIT_LIMIT_MAX:
-        raise InputError(option, "must be a number from 0 to %d" % CREDIT_LIMIT_MAX, value)
-    return number
-
-
-def check_bool(option, value):
-    if not isinstance(value, bool):
-        raise InputError(option, "must be true or false", value)
-    return value
-
-
-_TEXT_CHECKS = (
-    ("first_name", lambda option, value: check_text(option, value, NAME_MAX_LENGTH)),
-    ("last_name", lambda option, value: check_text(option, value, NAME_MAX_LENGTH)),
-    ("email", check_email),
-    ("extension", check_extension),
-    ("password", check_password),
-    ("credit_limit", check_credit_limit),
-    ("blocked", check_bool),
-    ("unified_messaging", check_bool),
-)
-
-
 # -- the resources ------------------------------------------------------------------------
 
 class _CustomerScoped(ResourceSpec):
-    """Shared by the account resources: the customer, the catalogue, writes and option naming."""
+    """Shared by the account resources: the customer, the catalogue, where account IDs live, writes."""
 
     def __init__(self, client, customer, single=False):
         self.client = client
@@ -263,10 +203,7 @@ class _CustomerScoped(ResourceSpec):
         self.single = single
         self._catalogue = None
         self._addon_ids = {}     # add-on name -> IProduct, from reads and the catalogue
-
-    def option(self, index, name):
-        """How the user wrote this option: ``email`` in a single-object module, ``config[2].email`` otherwise."""
-        return name if self.single or index is None else "config[%d].%s" % (index, name)
+        self._elsewhere = None   # account ID -> ICustomer, every open account of the License
 
     @property
     def catalogue(self):
@@ -275,6 +212,22 @@ class _CustomerScoped(ResourceSpec):
             for product in self._catalogue.addons:
                 self._addon_ids.setdefault(product["name"], product["id"])
         return self._catalogue
+
+    def customer_of(self, account_id):
+        """The customer holding this open account ID anywhere in the License, or None.
+
+        Read once, with one request per main product of the catalogue (every account has one), only when
+        an account is to be created or cannot be found: an account ID is unique across the License (H5).
+        """
+        if self._elsewhere is None:
+            self._elsewhere = {}
+            for product in self.catalogue.mains:
+                response = self.client.call(GET_PRODUCT_ACCOUNTS, path={"IProduct": product["id"]},
+                                            action="looking for account IDs in use across the License")
+                for record in response.get("Accounts") or []:
+                    ident = u"%s" % (record.get("AccountId") or record.get("Id") or "")
+                    self._elsewhere.setdefault(ident, record.get("ICustomer"))
+        return self._elsewhere.get(account_id)
 
     def remember_addons(self, accounts):
         for account in accounts:
@@ -290,6 +243,9 @@ class _CustomerScoped(ResourceSpec):
             "assigned_addons": [{"IProduct": self._addon_ids[name], "Name": name} for name in sorted(names)],
         }
 
+    def read_customer(self):
+        return read_accounts(self.client, self.customer)
+
 
 class AccountSpec(_CustomerScoped):
     """The open accounts of one customer, keyed by account ID."""
@@ -297,18 +253,7 @@ class AccountSpec(_CustomerScoped):
     noun = "account"
     plural = "accounts"
     key = "account_id"
-    fields = {
-        "product": Field("str"),
-        "first_name": Field("str", reset=""),
-        "last_name": Field("str", reset=""),
-        "email": Field("str", reset=""),
-        "extension": Field("str"),
-        "password": Field("str", secret=True),
-        "credit_limit": Field("float"),
-        "blocked": Field("bool", reset=False),
-        "unified_messaging": Field("bool"),
-        "addons": Field("set", reset=[]),
-    }
+    fields = ACCOUNT_FIELDS
 
     def __init__(self, client, customer, update_password="always", purge_addons=False, single=False):
         super(AccountSpec, self).__init__(client, customer, single=single)
@@ -324,7 +269,7 @@ class AccountSpec(_CustomerScoped):
     # -- reading --------------------------------------------------------------------------
 
     def read_all(self):
-        accounts = read_accounts(self.client, self.customer)
+        accounts = self.read_customer()
         self.remember_addons(accounts)
         self._extensions = {}
         for account in accounts:
@@ -336,20 +281,16 @@ class AccountSpec(_CustomerScoped):
     # -- checking -------------------------------------------------------------------------
 
     def prepare(self, items, state):
-        prepared = []
         for index, item in enumerate(items):
-            item = dict(item)
             item["account_id"] = check_account_id(self.option(index, "account_id"), item["account_id"])
             self._index[item["account_id"]] = index
-            if state != "deleted":
-                self._prepare_fields(item, index)
-            prepared.append(item)
+        prepared = super(AccountSpec, self).prepare(items, state)
+        if state != "deleted":
+            for index, item in enumerate(prepared):
+                self._resolve_products(item, index)
         return prepared
 
-    def _prepare_fields(self, item, index):
-        for name, check in _TEXT_CHECKS:
-            if item.get(name) is not None:
-                item[name] = check(self.option(index, name), item[name])
+    def _resolve_products(self, item, index):
         if item.get("product") is not None:
             product = self.catalogue.resolve(item["product"], self.option(index, "product"), MAIN)
             self._product_ids[product["name"]] = product["id"]
@@ -362,16 +303,23 @@ class AccountSpec(_CustomerScoped):
             item["addons"] = sorted(names)
 
     def check_create(self, item, index):
-        check_new_account_id(self.option(index, "account_id"), item["account_id"])
+        account_id = item["account_id"]
+        check_new_account_id(self.option(index, "account_id"), account_id)
+        holder = self.customer_of(account_id)
+        if holder is not None and holder != self.customer:
+            raise InputError(self.option(index, "account_id"),
+                             "account %s exists in customer %s, not in customer %s; an account ID is unique across "
+                             "the License, so it can neither be created here nor managed from customer %s"
+                             % (account_id, holder, self.customer, self.customer), show_value=False)
         if not item.get("product"):
             raise InputError(self.option(index, "product"),
                              "is required to create account %s (it does not exist in customer %s)"
-                             % (item["account_id"], self.customer), show_value=False)
+                             % (account_id, self.customer), show_value=False)
         # The API would refuse the whole create request (A8); say which account it is about instead.
         extension = item.get("extension")
         if extension:
-            holder = self._extensions.setdefault(extension, item["account_id"])
-            if holder != item["account_id"]:
+            holder = self._extensions.setdefault(extension, account_id)
+            if holder != account_id:
                 raise InputError(self.option(index, "extension"), "is already the extension of account %s" % holder, extension)
 
     def desired(self, want, have, state):
@@ -379,12 +327,14 @@ class AccountSpec(_CustomerScoped):
         exists = "i_account" in have
         if exists and self.update_password == "on_create":
             result["password"] = have.get("password")
-        if exists and want.get("extension") is not None and want["extension"] != (have.get("extension") or ""):
-            raise InputError(
-                self.option(self._index.get(want["account_id"]), "extension"),
-                "can only be set when an account is created; account %s has extension %r. "
-                "Change extensions with portaplus.softswitch.extensions" % (have["account_id"], have.get("extension") or ""),
-                want["extension"])
+        for name, field in self.fields.items():
+            if exists and not field.updatable and want.get(name) is not None \
+                    and field.normalise(want[name]) != field.normalise(have.get(name)):
+                raise InputError(
+                    self.option(self._index.get(want["account_id"]), name),
+                    "can only be set when an account is created; account %s has %s %r. "
+                    "Change extensions with portaplus.softswitch.extensions" % (have["account_id"], name, have.get(name)),
+                    want[name])
         if want.get("addons") is not None and state == "merged" and not self.purge_addons:
             result["addons"] = sorted(set(have.get("addons") or []) | set(want["addons"]))
         return result
@@ -394,27 +344,28 @@ class AccountSpec(_CustomerScoped):
     def create(self, items):
         """One CreateAccounts per product, one read-back, then the follow-up updates.
 
-        A create whose outcome is unknown (timeout, reset) is never re-sent: the read-back
-        tells what exists. Follow-ups are applied to every account that does exist, so a
-        partial batch leaves nothing half-configured; a missing one raises, and the next run
-        creates it.
+        A create whose outcome is unknown (timeout, reset) is never re-sent here: the read-back tells
+        what exists, and the engine plans again from it. The other products' requests are sent after
+        one fails; follow-ups are applied to every account that does exist, so a partial batch leaves
+        nothing half-configured.
         """
         failure = None
         for product_id, group in self.group_by_product(items):
             try:
-                self.client.call(CREATE_ACCOUNTS, body=self.create_body(product_id, group))
-            except OutcomeUnknownError as exc:
-                failure = failure or exc
+                self.client.call(CREATE_ACCOUNTS, body=self.create_body(product_id, group),
+                                 action="creating %d account(s) in customer %s" % (len(group), self.customer))
             except PortaPlusError as exc:
-                failure = exc
-                break
+                failure = failure or exc
         existing = dict((account["account_id"], account) for account in self.read_all())
-        self.write_updates([(item, existing[item["account_id"]]) for item in items if item["account_id"] in existing])
+        try:
+            self.write_updates([(item, existing[item["account_id"]]) for item in items if item["account_id"] in existing])
+        except PortaPlusError as exc:
+            failure = failure or exc
         missing = [item["account_id"] for item in items if item["account_id"] not in existing]
         if missing and failure is None:
             failure = IncompleteChangeError("CreateAccounts answered success, but %d account(s) are missing on reading back: %s"
                                             % (len(missing), ", ".join(missing[:10])))
-        if missing:
+        if failure is not None:
             raise failure
 
     def group_by_product(self, items):
@@ -440,10 +391,9 @@ class AccountSpec(_CustomerScoped):
         entries = []
         for position, item in enumerate(items):
             entry = {"Index": position, "AcntId": item["account_id"]}
-            for name, member in (("first_name", "FirstName"), ("last_name", "LastName"), ("email", "Email"),
-                                 ("extension", "Extension"), ("password", "Password")):
-                if item.get(name) not in (None, ""):
-                    entry[member] = item[name]
+            for name, field in self.fields.items():
+                if field.create and item.get(name) not in (None, ""):
+                    entry[field.create] = item[name]
             entries.append(entry)
         return {"AccountRequest": {"ICustomer": self.customer, "AccountsToCreate": entries, "DefaultValues": defaults}}
 
@@ -451,7 +401,10 @@ class AccountSpec(_CustomerScoped):
         self.write_updates(pairs)
 
     def write_updates(self, pairs):
-        """At most one UpdateAccount and one add-on request for every (desired, have) that differs."""
+        """At most one UpdateAccount and one add-on request for every (desired, have) that differs.
+
+        The two are independent: the add-on request is sent even when UpdateAccount failed.
+        """
         engine = Engine(self)
         account_entries, addon_entries = [], []
         for desired, have in pairs:
@@ -460,10 +413,17 @@ class AccountSpec(_CustomerScoped):
                 account_entries.append(self.update_entry(desired, have))
             if "addons" in changed:
                 addon_entries.append(self.addon_entry(have, desired.get("addons") or []))
-        if account_entries:
-            self.client.call(UPDATE_ACCOUNTS, body={"Accounts": account_entries})
-        if addon_entries:
-            self.client.call(UPDATE_ADDONS, body={"Accounts": addon_entries})
+        failure = None
+        for route, entries, action in ((UPDATE_ACCOUNTS, account_entries, "updating %d account(s) of customer %s"),
+                                       (UPDATE_ADDONS, addon_entries, "changing the add-ons of %d account(s) of customer %s")):
+            if not entries:
+                continue
+            try:
+                self.client.call(route, body={"Accounts": entries}, action=action % (len(entries), self.customer))
+            except PortaPlusError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
     def update_entry(self, desired, have):
         """The complete managed field set of one account, current values merged with desired ones (A5)."""
@@ -474,21 +434,23 @@ class AccountSpec(_CustomerScoped):
             "Id": have["account_id"],
             "ICustomer": self.customer,
             "IProduct": self._product_ids.get(merged["product"], have.get("product_id")),
-            "FirstName": merged.get("first_name") or "",
-            "LastName": merged.get("last_name") or "",
-            "Email": merged.get("email") or "",
-            "CreditLimit": merged.get("credit_limit") or 0,
-            "Blocked": bool(merged.get("blocked")),
-            "UMEnabled": bool(merged.get("unified_messaging")),
         }
-        if merged.get("password"):
-            entry["Password"] = merged["password"]
+        for name, field in self.fields.items():
+            if not field.write:
+                continue
+            value = merged.get(name)
+            if field.secret:
+                if value:
+                    entry[field.write] = value
+                continue
+            entry[field.write] = field.empty() if value is None else field.normalise(value)
         return entry
 
     def delete(self, items):
         entries = [{"IAccount": item["i_account"], "Id": item["account_id"], "ICustomer": self.customer,
                     "BillStatus": CLOSED} for item in items]
-        self.client.call(UPDATE_ACCOUNTS, body={"Accounts": entries})
+        self.client.call(UPDATE_ACCOUNTS, body={"Accounts": entries},
+                         action="terminating %d account(s) of customer %s" % (len(entries), self.customer))
 
 
 class AccountAddonSpec(_CustomerScoped):
@@ -504,6 +466,12 @@ class AccountAddonSpec(_CustomerScoped):
         self.account_id = check_account_id("account_id", account_id)
         self._account = None
 
+    def describe(self, ident):
+        return u"add-on %s of account %s" % (ident, self.account_id)
+
+    def diff_context(self):
+        return {"account_id": self.account_id, "customer": self.customer}
+
     def resolve(self, value):
         """The add-on's catalogue name (the key items are compared by)."""
         return self.catalogue.resolve(value, "addon", ADDON)["name"]
@@ -515,10 +483,14 @@ class AccountAddonSpec(_CustomerScoped):
         return "remove"
 
     def read_all(self):
-        accounts = read_accounts(self.client, self.customer)
+        accounts = self.read_customer()
         self.remember_addons(accounts)
         found = [account for account in accounts if account["account_id"] == self.account_id]
         if not found:
+            holder = self.customer_of(self.account_id)
+            if holder is not None:
+                raise InputError("account_id", "account %s belongs to customer %s, not to customer %s"
+                                 % (self.account_id, holder, self.customer), show_value=False)
             raise InputError("account_id", "no open account with this id in customer %s" % self.customer, self.account_id)
         self._account = found[0]
         return [{
@@ -536,4 +508,38 @@ class AccountAddonSpec(_CustomerScoped):
         self.send_addons(set(self._account["addons"]) - set(item["addon"] for item in items))
 
     def send_addons(self, names):
-        self.client.call(UPDATE_ADDONS, body={"Accounts": [self.addon_entry(self._account, names)]})
+        self.client.call(UPDATE_ADDONS, body={"Accounts": [self.addon_entry(self._account, names)]},
+                         action="changing the add-ons of account %s" % self.account_id)
+
+
+# -- the info module's selection (H10) -------------------------------------------------------
+
+_SEARCHED = ("account_id", "first_name", "last_name", "email", "extension")
+
+
+def find_accounts(client, customer=None, account_id=None, product=None, blocked=None, search=None):
+    """What ``account_info`` returns: one read of the customer, or one lookup by ID, then the filters."""
+    if account_id is not None:
+        account_id = check_account_id("account_id", account_id)
+    product_id = None
+    if product is not None:
+        product_id = Catalogue.read(client).resolve(product, "product", MAIN)["id"]
+    if customer is not None:
+        accounts = read_accounts(client, customer)
+        if account_id is not None:
+            accounts = [account for account in accounts if account["account_id"] == account_id]
+    else:
+        check_path_segment("account_id", account_id, ": it is looked up as one URL path segment; give customer too")
+        account = read_account_by_id(client, account_id)
+        accounts = [account] if account else []
+    folded = (search or "").casefold()
+    selected = []
+    for account in accounts:
+        if product_id is not None and account["product_id"] != product_id:
+            continue
+        if blocked is not None and account["blocked"] != blocked:
+            continue
+        if folded and not any(folded in (u"%s" % (account[name] or "")).casefold() for name in _SEARCHED):
+            continue
+        selected.append(without_secrets(account))
+    return selected

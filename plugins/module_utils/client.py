@@ -26,6 +26,13 @@ from collections import namedtuple
 
 from urllib.parse import quote, quote_plus, urlsplit
 
+# Dates and errors live in their own files; they stay importable from here (other plugins import them so).
+from ansible_collections.portaplus.softswitch.plugins.module_utils.dates import (  # noqa: F401 pylint: disable=unused-import
+    convert_dates, format_date, format_path_date, json_default, parse_date)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.errors import (  # noqa: F401 pylint: disable=unused-import
+    AuthError, NotFoundError, NotTheApiError, OutcomeUnknownError, PathValueError, PortaPlusError, ServerError,
+    TransportError, ValidationError, STATUS_ERRORS)
+
 try:
     import requests
     import requests.exceptions
@@ -48,6 +55,10 @@ COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "portaplus.softswitch/%s" % COLLECTION_VERSION
 
 REDACTED = "********"
+_UTC = datetime.timezone.utc
+
+#: What a non-ServiceStack answer is reported as: a wrong url or path prefix, not a missing object (H8).
+NOT_THE_API = "this URL does not look like a Porta Plus 2 API"
 
 #: Path values ServiceStack would strip as a format suffix (API_FACTS C.2, A14).
 FORMAT_SUFFIXES = (".json", ".xml", ".jsv", ".csv", ".html")
@@ -72,98 +83,33 @@ def path_segment_problem(text):
     return None
 
 
+def license_problem(license):  # pylint: disable=redefined-builtin
+    """Why this License cannot be sent, or None. It travels as one path segment of most routes, and a
+    server splits a path at ``/`` even when it is sent as ``%2F``, so any part of it could end up in a
+    server's message about an unknown route (H7). The message never contains the License."""
+    if "/" in license:
+        return ("license contains '/', which cannot travel as one URL path segment of the Porta Plus 2 routes; "
+                "ask the provider for a License without '/' (the License is not shown)")
+    if license != license.strip() or any(ord(char) < 32 or ord(char) == 127 for char in license):
+        return "license must not contain blanks at its ends or control characters (the License is not shown)"
+    return None
+
+
 #: Statuses a safe (reading) request is retried on.
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 #: Statuses any request is retried on when the server sends Retry-After.
 RETRY_AFTER_STATUSES = frozenset((429, 503))
-#: Statuses after which a write may or may not have been applied.
-UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
+#: Statuses after which a write may or may not have been applied (a 500 may come after a partial commit, H6).
+UNKNOWN_OUTCOME_STATUSES = frozenset((500, 502, 504))
+#: The longest pause between two attempts to open a connection the server refused: refusing is quick and
+#: usually lasting, so the whole run fails within a few seconds (H8).
+REFUSED_MAX_BACKOFF = 0.5
 
 _UNKNOWN_HINT = "; the server may or may not have applied it; the caller reconciles by reading back"
 
 _NOT_JSON = object()
 
-_UTC = datetime.timezone.utc
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=_UTC)
-#: DateTime.MinValue in ServiceStack's JSON (ms since epoch).
-_MIN_VALUE_MS = -62135596800000
-
 _VAR_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(\*?)\}")
-_WCF_DATE_RE = re.compile(r"^\\?/Date\((-?\d+)([+-]\d{4})?\)\\?/$")
-_ISO_DATE_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
-)
-
-
-# ---------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------
-
-class PortaPlusError(Exception):
-    """Base class of every error the client raises.
-
-    The message (``str(exc)``, ``exc.args``) is already redacted.  ``route`` is the
-    route *template* (``/GetAccounts/{License}/{ICustomer}``), never a filled URL.
-    """
-
-    def __init__(self, message, op=None, method=None, route=None, status=None,
-                 server_message=None, field_errors=None, error_code=None):
-        super().__init__(message)
-        self.message = message
-        self.op = op
-        self.method = method
-        self.route = route
-        self.status = status
-        self.server_message = server_message
-        self.field_errors = list(field_errors or [])
-        self.error_code = error_code
-
-    def __str__(self):
-        return self.message
-
-
-class AuthError(PortaPlusError):
-    """401/403: the License is missing, unknown or not allowed (A1)."""
-
-
-class NotFoundError(PortaPlusError):
-    """404: the object (or the scope, e.g. the customer) does not exist for this License."""
-
-
-class ValidationError(PortaPlusError):
-    """400/409/422: the server refused the input; ``field_errors`` lists per-field problems."""
-
-
-class ServerError(PortaPlusError):
-    """Any other non-2xx status, or a 2xx answering ``"Success": false`` (A4) or no JSON."""
-
-
-class TransportError(PortaPlusError):
-    """Connection, timeout or TLS failure (after the retries that were safe to make)."""
-
-
-class OutcomeUnknownError(PortaPlusError):
-    """A write may or may not have been applied; the caller reconciles by reading back."""
-
-
-class PathValueError(PortaPlusError, ValueError):
-    """A path value that cannot be sent faithfully; nothing was sent."""
-
-    def __init__(self, message, variable=None, **kwargs):
-        super().__init__(message, **kwargs)
-        self.variable = variable
-
-
-_STATUS_ERRORS = {
-    400: ValidationError,
-    401: AuthError,
-    403: AuthError,
-    404: NotFoundError,
-    409: ValidationError,
-    422: ValidationError,
-}
 
 
 # ---------------------------------------------------------------------------
@@ -197,147 +143,6 @@ class Route(namedtuple("Route", ("verb", "template", "op", "write"))):
 
 
 # ---------------------------------------------------------------------------
-# Dates
-# ---------------------------------------------------------------------------
-
-def _from_ms(ms):
-    return _EPOCH + datetime.timedelta(milliseconds=ms)
-
-
-def _is_min_value(dt):
-    return dt.year == 1 and dt.month == 1 and dt.day == 1 and dt.hour == 0 and dt.minute == 0 and dt.second == 0
-
-
-def _parse_iso(match):
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    naive = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), micro)
-    if _is_min_value(naive):
-        return None
-    if zone is None or zone in ("Z", "z"):
-        tz = _UTC
-    else:
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        hours = int(digits[:2])
-        minutes = int(digits[2:4] or 0)
-        tz = datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
-    aware = naive.replace(tzinfo=tz)
-    try:
-        return aware.astimezone(_UTC)
-    except OverflowError:
-        return None
-
-
-def parse_date(value):
-    """Parse a ServiceStack or ISO date into a tz-aware UTC ``datetime``.
-
-    Accepts ``/Date(ms)/`` with an optional ``+HHMM``/``-HHMM`` zone (the milliseconds
-    are UTC whatever the zone says), ISO 8601 date-times and dates (naive ones are UTC,
-    A16), ``YYYY-MM-DD HH:MM:SS``, and ``datetime``/``date`` objects.  ``DateTime.MinValue``
-    (``/Date(-62135596800000...)/``, ``0001-01-01...``), ``None`` and ``""`` give ``None``.
-    Anything else raises ``ValueError``.
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_UTC)
-        if _is_min_value(value):
-            return None
-        return value.astimezone(_UTC)
-    if isinstance(value, datetime.date):
-        if value == datetime.date.min:
-            return None
-        return datetime.datetime(value.year, value.month, value.day, tzinfo=_UTC)
-    if not isinstance(value, str):
-        raise ValueError("not a date: %r" % (value,))
-    text = value.strip()
-    if not text:
-        return None
-    match = _WCF_DATE_RE.match(text)
-    if match:
-        ms = int(match.group(1))
-        if ms <= _MIN_VALUE_MS:
-            return None
-        try:
-            return _from_ms(ms)
-        except OverflowError:
-            raise ValueError("date out of range: %r" % (value,)) from None
-    match = _ISO_DATE_RE.match(text)
-    if match:
-        try:
-            return _parse_iso(match)
-        except ValueError:
-            raise ValueError("not a valid date: %r" % (value,)) from None
-    raise ValueError("not a date: %r" % (value,))
-
-
-def _format_utc(dt):
-    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
-
-
-def format_date(value):
-    """Any date ``parse_date`` accepts -> ``YYYY-MM-DDTHH:MM:SSZ`` (or ``None``)."""
-    dt = parse_date(value)
-    return None if dt is None else _format_utc(dt)
-
-
-def format_path_date(value):
-    """A date for a ``FromDate``/``ToDate`` path segment: ``YYYY-MM-DDTHH:MM:SS`` in UTC (A16)."""
-    dt = parse_date(value)
-    if dt is None:
-        raise ValueError("a date is required, got %r" % (value,))
-    return _format_utc(dt)[:-1]
-
-
-def _convert_string(value):
-    """Convert one response string if it is a date; otherwise return it unchanged.
-
-    ``/Date(...)/`` values and ISO date-times (with a time part) become
-    ``YYYY-MM-DDTHH:MM:SSZ``; MinValue becomes ``None``.  Date-only strings are
-    left as they are (they name a day, not an instant) except ``0001-01-01``.
-    """
-    if "Date(" in value:
-        match = _WCF_DATE_RE.match(value.strip())
-        if match:
-            try:
-                return format_date(value)
-            except ValueError:
-                return value
-        return value
-    if len(value) < 10 or not value[:4].isdigit() or value[4] != "-":
-        return value
-    match = _ISO_DATE_RE.match(value.strip())
-    if not match:
-        return value
-    if match.group(4) is None:
-        return None if value.strip() == "0001-01-01" else value
-    try:
-        dt = _parse_iso(match)
-    except ValueError:
-        return value
-    return None if dt is None else _format_utc(dt)
-
-
-def convert_dates(data):
-    """Return ``data`` with every date string converted (see ``_convert_string``)."""
-    if isinstance(data, dict):
-        return {key: convert_dates(item) for key, item in data.items()}
-    if isinstance(data, list):
-        return [convert_dates(item) for item in data]
-    if isinstance(data, str):
-        return _convert_string(data)
-    return data
-
-
-def _json_default(value):
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return format_date(value)
-    raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
-
-
-# ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
 
@@ -368,6 +173,14 @@ def _exception_chain(exc, seen=None):
         for inner_exc in (getattr(exc, "reason", None), exc.__cause__, exc.__context__):
             if isinstance(inner_exc, BaseException):
                 yield from _exception_chain(inner_exc, seen)
+
+
+def _is_servicestack_error(data):
+    """Whether an error body is ServiceStack's (a ResponseStatus), and not a route table's "no such handler"."""
+    status = _ci_get(data, "ResponseStatus")
+    if not isinstance(status, dict):
+        return False
+    return not str(_ci_get(status, "Message") or "").startswith("Handler for Request not found")
 
 
 def _retry_after_seconds(value, now=None):
@@ -425,6 +238,9 @@ class PortaPlusClient:
             raise ValueError("url must be an http:// or https:// URL with a host name")
         if not license:
             raise ValueError("license must not be empty")
+        problem = license_problem(str(license))
+        if problem:
+            raise ValueError(problem)
         self._secrets = set()
         self._license = str(license)
         self.add_secret(self._license)
@@ -442,6 +258,7 @@ class PortaPlusClient:
         self._random = random.Random()
         self.stats = {"requests": 0, "retries": 0}
         self.log = None
+        self._action = None
 
     def __repr__(self):
         return "PortaPlusClient(url=%r)" % (self.redact(self.url),)
@@ -522,7 +339,10 @@ class PortaPlusClient:
     # -- errors --------------------------------------------------------------
 
     def _error(self, cls, route, detail, status=None, server_message=None, field_errors=None, error_code=None):
-        message = "%s %s %s failed: %s" % (route.op, route.verb, route.template, detail)
+        if self._action:
+            message = "%s failed: %s (%s %s)" % (self._action, detail, route.verb, route.template)
+        else:
+            message = "%s %s %s failed: %s" % (route.op, route.verb, route.template, detail)
         clean_errors = []
         for item in field_errors or []:
             if isinstance(item, dict):
@@ -557,7 +377,7 @@ class PortaPlusClient:
                 "%s: %s" % (item.get("FieldName") or item.get("ErrorCode") or "?", item.get("Message") or item.get("ErrorCode") or "")
                 for item in field_errors))
         if cls is None:
-            cls = _STATUS_ERRORS.get(status, ServerError)
+            cls = STATUS_ERRORS.get(status, ServerError)
         return self._error(cls, route, detail + suffix, status=status, server_message=server_message or reason or None,
                            field_errors=field_errors, error_code=error_code)
 
@@ -595,19 +415,31 @@ class PortaPlusClient:
         if isinstance(exc, exc_mod.ReadTimeout):
             return "read timeout", False, True
         if isinstance(exc, exc_mod.ConnectionError):
-            if _PRE_SEND_CAUSES and any(isinstance(inner, _PRE_SEND_CAUSES) for inner in _exception_chain(exc)):
+            chain = list(_exception_chain(exc))
+            if any(isinstance(inner, ConnectionRefusedError) for inner in chain):
+                return "connection refused", True, True
+            if _PRE_SEND_CAUSES and any(isinstance(inner, _PRE_SEND_CAUSES) for inner in chain):
                 return "connection failed", True, True
             return "connection error", False, True
         if not isinstance(exc, exc_mod.RequestException):  # e.g. an unreadable ca_path
             return "local error", True, False
         return "transport error", False, True
 
-    def call(self, route, path=None, body=None, query=None, convert=True):
+    def call(self, route, path=None, body=None, query=None, convert=True, action=None):
         """Send one documented request and return the decoded JSON (``{}`` for an empty body).
 
         ``convert=False`` leaves response dates as the server wrote them, for callers that read a
         few dates of very many records and convert those themselves (CDR pages).
+        ``action`` says what the user's task was doing ("reading the accounts of customer 1001");
+        error messages start with it instead of the API's service name.
         """
+        self._action = action
+        try:
+            return self._call(route, path, body, query, convert)
+        finally:
+            self._action = None
+
+    def _call(self, route, path, body, query, convert):
         relative = self.render(route, path)
         url = self.url + relative
         params = None
@@ -629,7 +461,7 @@ class PortaPlusClient:
             body = dict(body, License=self._license)
         if body is not None:
             headers["Content-Type"] = "application/json"
-            data = json.dumps(body, default=_json_default).encode("utf-8")
+            data = json.dumps(body, default=json_default).encode("utf-8")
 
         attempt = 0
         while True:
@@ -644,7 +476,7 @@ class PortaPlusClient:
                     verify=self._verify(), allow_redirects=route.verb in ("GET", "HEAD") and not route.write,
                 )
             except OSError as exc:  # every requests exception is an OSError too
-                failure = (self._classify(exc), "%s: %s" % (type(exc).__name__, exc))
+                failure = (self._classify(exc), self._transport_text(exc))
             elapsed = time.monotonic() - started
             retries_left = attempt <= self.retries
 
@@ -653,7 +485,8 @@ class PortaPlusClient:
                 self._log("%s %s %s -> %s after %.3fs (attempt %d)" % (route.op, route.verb, route.template, kind, elapsed, attempt))
                 if retryable and (pre_send or not route.write):
                     if retries_left:
-                        self._wait(self._backoff(attempt - 1))
+                        wait = self._backoff(attempt - 1)
+                        self._wait(min(wait, REFUSED_MAX_BACKOFF) if kind == "connection refused" else wait)
                         continue
                     raise self._error(TransportError, route, "%s after %d attempt(s): %s" % (kind, attempt, text))
                 if route.write and not pre_send:
@@ -676,9 +509,44 @@ class PortaPlusClient:
                 self._wait(wait)
                 continue
             decoded = self._decode(response)
+            if status in (404, 405) and not _is_servicestack_error(decoded):
+                raise self._not_the_api(route, response, "not a ServiceStack error response")
             if route.write and status in UNKNOWN_OUTCOME_STATUSES:
                 raise self._http_error(route, response, decoded, cls=OutcomeUnknownError, suffix=_UNKNOWN_HINT)
             raise self._http_error(route, response, decoded)
+
+    def _transport_text(self, exc):
+        """A short reason for a transport failure: where to, and the innermost cause's own words, never urllib3's
+        repr of its connection objects."""
+        innermost = exc
+        for inner in _exception_chain(exc):
+            if isinstance(inner, OSError) and getattr(inner, "strerror", None):
+                innermost = inner
+        reason = getattr(innermost, "strerror", None)
+        if not reason:
+            reason = type(exc).__name__
+            if isinstance(exc, requests.exceptions.ReadTimeout):
+                reason = "no answer within %s s (timeout)" % self._timeout()[1]
+            elif isinstance(exc, requests.exceptions.ConnectTimeout):
+                reason = "no connection within %s s (timeout)" % self._timeout()[0]
+            elif isinstance(exc, requests.exceptions.SSLError):
+                reason = "certificate or TLS handshake failed"
+            elif isinstance(exc, requests.exceptions.ConnectionError):
+                reason = "the connection was closed or reset"
+        try:
+            parts = urlsplit(self.url)
+            where = "%s:%s" % (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        except ValueError:
+            where = "the server"
+        return "%s (%s)" % (reason, where)
+
+    def _not_the_api(self, route, response, what):
+        content_type = (response.headers.get("Content-Type") or "no content type").split(";")[0]
+        return self._error(
+            NotTheApiError, route,
+            "%s: %s answered %s %s with %s, %s; check url (and any path prefix in it)" % (
+                NOT_THE_API, self.url, response.status_code, response.reason or "", content_type, what),
+            status=response.status_code)
 
     def _wait(self, seconds):
         self.stats["retries"] += 1
@@ -701,8 +569,7 @@ class PortaPlusClient:
             return {}
         data = self._decode(response)
         if data is _NOT_JSON:
-            raise self._error(ServerError, route, "%s %s: the response is not JSON" % (response.status_code, response.reason or ""),
-                              status=response.status_code, server_message="the response is not JSON")
+            raise self._not_the_api(route, response, "not JSON")
         if convert:
             data = convert_dates(data)
         if isinstance(data, dict) and _ci_get(data, "Success") is False:
@@ -722,3 +589,7 @@ class PortaPlusClient:
 
     def __exit__(self, *_exc_info):
         self.close()
+
+
+#: The name other plugins import.
+Client = PortaPlusClient

@@ -13,16 +13,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, Route
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
 
 GET_CUSTOMER_ACCOUNTS = Route("GET", "/GetAccounts/{License}/{ICustomer}", "Product")
 
 
-def call_for_customer(client, customer, route, **path):
-    """One request scoped to ``customer``; a customer the License cannot see is bad input (A2)."""
+def call_for_customer(client, customer, route, action=None, **path):
+    """One request scoped to ``customer``; a customer the License cannot see is bad input (A2).
+
+    ``action`` names what the user's task is doing, e.g. "reading the extensions of customer %s".
+    """
     path["ICustomer"] = customer
     try:
-        return client.call(route, path=path)
+        return client.call(route, path=path, action=action % customer if action else None)
     except NotFoundError:
         raise InputError("customer", "no customer with this id is visible to the License", customer)
 
@@ -32,4 +35,4 @@ def read_customer_accounts(client, customer):
 
     One request, whatever the number of accounts (assumption A11).
     """
-    return call_for_customer(client, customer, GET_CUSTOMER_ACCOUNTS).get("Accounts") or []
+    return call_for_customer(client, customer, GET_CUSTOMER_ACCOUNTS, "reading the accounts of customer %s").get("Accounts") or []

@@ -19,11 +19,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route, path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Field, InputError, ResourceSpec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import (
+    Field, InputError, check_extension_number, check_path_segment, check_text, item_options)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import ResourceSpec
 
 OP = "CustomerExtension"
 GET_EXTENSIONS = Route("GET", "/GetCustomerExtensions/{License}/{ICustomer}", OP)
@@ -41,62 +41,118 @@ DELETE_EXTENSION = Route("GET", "/DeleteCustomerExtension/{License}/{ICustomer}/
 
 #: ``account_id`` of an extension bound to no account (the API's ``IAccount`` 0, A15).
 NO_ACCOUNT = ""
-NUMBER_MAX_LENGTH = 16
 NAME_MAX_LENGTH = 64
-_DIGITS = re.compile(r"^[0-9]+$")
-_CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f]")
 
 
 # -- reading ---------------------------------------------------------------------------
 
 def extension_item(record):
-    """One ``CustExt`` record (or an ``ExtensionsActiveCalls`` one) as a module item."""
+    """One ``CustExt`` record (or an ``ExtensionsActiveCalls`` one) as a module item: the managed
+    fields from the table, then the read-only facts."""
     i_account = record.get("i_account") or record.get("IAccount") or 0
-    return {
-        "number": u"%s" % (record.get("id") or ""),
-        "name": record.get("name") or "",
-        "account_id": (record.get("account_id") or NO_ACCOUNT) if i_account else NO_ACCOUNT,
+    item = {"number": u"%s" % (record.get("id") or "")}
+    for name, field in EXTENSION_FIELDS.items():
+        item[name] = field.from_record(record)
+    if not i_account:
+        item["account_id"] = NO_ACCOUNT
+    item.update({
         "record_id": record.get("i_c_ext"),
         "i_account": i_account,
         "first_name": record.get("firstname") or "",
         "last_name": record.get("lastname") or "",
-    }
+    })
+    return item
 
 
 def read_extensions(client, customer):
     """Every extension of ``customer`` as items sorted by number: one request, whatever their number."""
-    response = call_for_customer(client, customer, GET_EXTENSIONS)
+    response = call_for_customer(client, customer, GET_EXTENSIONS, "reading the extensions of customer %s")
     items = [extension_item(record) for record in response.get("ExtensionLst") or []]
     return sorted(items, key=lambda item: item["number"])
+
+
+# -- the info module's reads (route choices and API member names stay here, H10) ---------------
+
+def product_filter(products):
+    """The ``IProducts`` path value: comma-separated product ids (A21), or None for no filter."""
+    for index, product in enumerate(products or []):
+        if isinstance(product, bool) or not isinstance(product, int) or product <= 0:
+            raise InputError("products[%d]" % index, "must be a product id greater than 0", product)
+    return ",".join(u"%d" % product for product in products) if products else None
+
+
+def list_extensions(client, customer, products=(), active_calls=False):
+    """The extensions as items; with ``active_calls`` the one read also carries their call status."""
+    ids = product_filter(products)
+    action = "reading the extensions of customer %s"
+    if active_calls:
+        path = {"GetActiveCalls": True}
+        if ids:
+            path["IProducts"] = ids
+        route = GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS if ids else GET_EXTENSIONS_ACTIVE_CALLS
+        records = call_for_customer(client, customer, route, action, **path).get("ExtensionsActiveCalls") or []
+    elif ids:
+        records = call_for_customer(client, customer, GET_EXTENSIONS_OF_PRODUCTS, action, IProducts=ids).get("ExtensionLst") or []
+    else:
+        records = call_for_customer(client, customer, GET_EXTENSIONS, action).get("ExtensionLst") or []
+    items = []
+    for record in records:
+        item = extension_item(record)
+        if active_calls:
+            item["active_calls"] = int(record.get("noofcalls") or 0)
+            item["in_call"] = item["active_calls"] > 0
+        items.append(item)
+    return sorted(items, key=lambda item: item["number"])
+
+
+def online_accounts(client, customer):
+    """The ``i_account`` ids the API reports online (A24)."""
+    response = call_for_customer(client, customer, GET_ONLINE_ACCOUNTS, "reading the SIP status of customer %s",
+                                 GetSipStatus=True)
+    return set(record.get("IAccount") for record in response.get("lstportaActiveCalls") or [])
+
+
+def used_numbers(client, customer):
+    response = call_for_customer(client, customer, GET_UNAVAILABLE_EXTENSIONS,
+                                 "reading the extension numbers taken in customer %s", isUnavailable=True)
+    return sorted(u"%s" % record.get("id") for record in response.get("ExtensionLst") or [])
+
+
+def extension_info(client, customer, products=(), active_calls=False, sip_status=False, unavailable_numbers=False):
+    """What ``extension_info`` returns: the extensions, with call and SIP status, and the numbers taken."""
+    result = {"extensions": list_extensions(client, customer, products, active_calls)}
+    if sip_status:
+        online = online_accounts(client, customer)
+        for item in result["extensions"]:
+            item["sip_online"] = bool(item["i_account"]) and item["i_account"] in online
+    if unavailable_numbers:
+        result["unavailable_numbers"] = used_numbers(client, customer)
+    return result
 
 
 # -- checking user input ----------------------------------------------------------------
 
 def check_number(option, value):
-    """An extension number: digits only (A15), at most 16 of them (A23); it travels as the ``Id`` path segment."""
-    text = u"" if value is None else u"%s" % value
-    if not text:
-        raise InputError(option, "is required and must not be empty")
-    if not _DIGITS.match(text):
-        raise InputError(option, "must be an extension number made of the digits 0-9 only", text)
-    if len(text) > NUMBER_MAX_LENGTH:
-        raise InputError(option, "must be at most %d digits long" % NUMBER_MAX_LENGTH, text)
-    return text
+    """An extension number (the shared rule); it travels as the ``Id`` path segment."""
+    return check_extension_number(option, value)
 
 
 def check_name(option, value):
     """An extension name: it travels as one URL path segment (``Name``), so some values cannot be sent (A14, A23)."""
-    text = u"%s" % value
+    text = check_text(option, value, NAME_MAX_LENGTH)
     if not text.strip():
         raise InputError(option, "must not be empty or blank", text)
-    if len(text) > NAME_MAX_LENGTH:
-        raise InputError(option, "must be at most %d characters long, got %d" % (NAME_MAX_LENGTH, len(text)), text)
-    problem = path_segment_problem(text)
-    if problem:
-        raise InputError(option, "%s: the API takes the name as one URL path segment" % problem, text)
-    if _CONTROL_CHARACTERS.search(text):
-        raise InputError(option, "must not contain control characters (tab, newline, ...)", text)
-    return text
+    return check_path_segment(option, text, ": the API takes the name as one URL path segment")
+
+
+#: THE extension field table (H1): options, API mapping, comparison, diff and ``gathered`` come from it.
+#: ``account_id`` is resolved to ``IAccount`` through the customer's accounts by the spec.
+EXTENSION_KEY_OPTION = dict(type="str")
+EXTENSION_FIELDS = {
+    "name": Field("str", read="name", check=check_name),
+    "account_id": Field("str", reset=NO_ACCOUNT, read="account_id"),
+}
+EXTENSION_OPTIONS = item_options("number", EXTENSION_KEY_OPTION, EXTENSION_FIELDS)
 
 
 # -- ordering account moves --------------------------------------------------------------
@@ -150,10 +206,7 @@ class ExtensionSpec(ResourceSpec):
     noun = "extension"
     plural = "extensions"
     key = "number"
-    fields = {
-        "name": Field("str"),
-        "account_id": Field("str", reset=NO_ACCOUNT),
-    }
+    fields = EXTENSION_FIELDS
 
     def __init__(self, client, customer, single=False):
         self.client = client
@@ -161,10 +214,6 @@ class ExtensionSpec(ResourceSpec):
         self.single = single
         self._current = {}
         self._accounts = None
-
-    def option(self, index, name):
-        """The option a message names: ``name`` for the single module, ``config[i].name`` for the list one."""
-        return name if self.single else "config[%d].%s" % (index, name)
 
     # -- reading and resolving --
 
@@ -187,7 +236,7 @@ class ExtensionSpec(ResourceSpec):
             item["number"] = check_number(self.option(index, "number"), item.get("number"))
             if state != "deleted":
                 if item.get("name") is not None:
-                    item["name"] = check_name(self.option(index, "name"), item["name"])
+                    item["name"] = self.fields["name"].check(self.option(index, "name"), item["name"])
                 if item.get("account_id") is not None:
                     item["account_id"] = self.check_account(index, item)
             prepared.append(item)
@@ -264,18 +313,31 @@ class ExtensionSpec(ResourceSpec):
 
     # -- writing: one request per changed extension (the API has no batch call) --
 
+    # Each write is independent of the others: one that fails does not stop the rest (H6); the first
+    # failure is raised at the end and the engine reads back to see what is left.
+
+    def _each(self, steps):
+        failure = None
+        for route, path, action in steps:
+            path = dict(path, ICustomer=self.customer)
+            try:
+                self.client.call(route, path=path, action=action)
+            except PortaPlusError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+
     def create(self, items):
-        for item in items:
-            self.client.call(ADD_EXTENSION, path={
-                "ICustomer": self.customer, "Name": item["name"], "Id": item["number"], "IAccount": item["i_account"]})
+        self._each((ADD_EXTENSION, {"Name": item["name"], "Id": item["number"], "IAccount": item["i_account"]},
+                    "adding extension %s to customer %s" % (item["number"], self.customer)) for item in items)
 
     def update(self, pairs):
-        for desired, have, i_account in order_updates(pairs):
-            # the existing record is updated in place: rename and move never delete and re-create
-            self.client.call(UPDATE_EXTENSION, path={
-                "ICustomer": self.customer, "ExtensionRecordId": have["record_id"],
-                "Name": desired["name"], "Id": have["number"], "IAccount": i_account})
+        # the existing record is updated in place: rename and move never delete and re-create
+        self._each((UPDATE_EXTENSION, {"ExtensionRecordId": have["record_id"], "Name": desired["name"], "Id": have["number"],
+                                       "IAccount": i_account},
+                    "changing extension %s of customer %s" % (have["number"], self.customer))
+                   for desired, have, i_account in order_updates(pairs))
 
     def delete(self, items):
-        for item in items:
-            self.client.call(DELETE_EXTENSION, path={"ICustomer": self.customer, "ExtensionRecordId": item["record_id"]})
+        self._each((DELETE_EXTENSION, {"ExtensionRecordId": item["record_id"]},
+                    "removing extension %s of customer %s" % (item["number"], self.customer)) for item in items)

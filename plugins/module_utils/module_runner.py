@@ -29,9 +29,11 @@ def failures_reported(module, client):
     except InputError as exc:
         module.fail_json(msg=client.redact(str(exc)), changed=False)
     except IncompleteChangeError as exc:
-        module.fail_json(msg=client.redact(str(exc)), changed=True)
+        # changed is exact: true iff something was committed, or may have been (H5)
+        module.fail_json(msg=client.redact(str(exc)), changed=exc.changed,
+                         unconfirmed=[client.redact(item) for item in exc.unconfirmed])
     except (PortaPlusError, ValueError) as exc:
-        fail_from_error(module, exc)
+        fail_from_error(module, exc, changed=False)
 
 
 def info_argument_spec(**options):
@@ -80,9 +82,7 @@ def run_resource_module(module, build_spec, single=False):
             item = dict((name, module.params.get(name)) for name in [spec.key] + list(spec.fields))
             result = run_single(spec, item, module.params["state"], check_mode=module.check_mode)
         else:
-            # Omitting config must never mean "remove everything" except for state=deleted.
-            if module.params.get("config") is None and module.params["state"] not in ("gathered", "deleted"):
-                raise InputError("config", "is required with state=%s" % module.params["state"], show_value=False)
+            # The rules on config (required, empty list, omitted with deleted) live in the engine (H4).
             result = Engine(spec).run(module.params.get("config"), module.params["state"],
                                       check_mode=module.check_mode,
                                       max_deletions=module.params.get("max_deletions"))

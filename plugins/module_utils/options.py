@@ -28,6 +28,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.client import
     PathValueError,
     PortaPlusClient,
     PortaPlusError,
+    license_problem,
 )
 
 #: The connection options: name -> type, default, required, no_log, env var, inventory/play var.
@@ -65,13 +66,20 @@ def connection_argument_spec():
     return spec
 
 
+def url_user_info(url):
+    """The ``user:password`` part of a URL (its user-info), or None."""
+    netloc = urlsplit(u"%s" % url).netloc if "://" in u"%s" % url else ""
+    return netloc.rpartition("@")[0] if "@" in netloc else None
+
+
 def _shown_url(url):
-    """The URL for an error message, with any password in it masked."""
+    """The URL for an error message, with any user-info in it left out."""
     try:
-        parts = urlsplit(url)
-        if parts.password:
-            netloc = parts.netloc.replace(":%s@" % parts.password, ":********@", 1)
-            return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        info = url_user_info(url)
+        if info is not None:
+            parts = urlsplit(url)
+            netloc = parts.netloc.split("@")[-1]
+            return urlunsplit((parts.scheme, "********@" + netloc, parts.path, parts.query, parts.fragment))
     except ValueError:
         pass
     return url
@@ -95,11 +103,17 @@ def client_kwargs(values):
             valid = False
         if not valid:
             errors.append("url must be an http:// or https:// URL with a host name, got '%s'" % _shown_url(url))
+        elif url_user_info(url) is not None:
+            # The License authenticates every request; a password in the URL would be shown wherever the url is (H7).
+            errors.append("url must not contain a user name or password (user-info before '@'), got '%s'; "
+                          "the License authenticates the requests" % _shown_url(url))
 
     license_value = values.get("license")
     license_value = "" if license_value is None else str(license_value).strip()
     if not license_value:
         errors.append("license is required: set the license option or the PORTAPLUS_LICENSE environment variable")
+    elif license_problem(license_value):
+        errors.append(license_problem(license_value))
 
     validate_certs = values.get("validate_certs")
     if validate_certs is None:
@@ -165,9 +179,17 @@ def client_from_module(module, **client_options):
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         return None
     try:
+        info = url_user_info(module.params.get("url") or "")
+    except ValueError:
+        info = None
+    if info:
+        # url is not a no_log option, so Ansible would echo it in invocation.module_args (-vvvv); register the
+        # user-info as a no_log value first, so every result, including this failure, masks it.
+        module.no_log_values.update(part for part in [info] + info.split(":") if len(part) > 2)
+    try:
         kwargs = client_kwargs({name: module.params.get(name) for name in CONNECTION_OPTIONS})
     except ConnectionOptionError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), changed=False)
         return None
     kwargs.update(client_options)
     client = PortaPlusClient(**kwargs)

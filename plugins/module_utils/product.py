@@ -14,9 +14,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import re
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
 
 GET_PRODUCTS = Route("GET", "/GetProducts/{License}", "Product")
 GET_PRODUCTS_BY_CURRENCY = Route("GET", "/GetProducts/{License}/{Currency}", "Product")
@@ -52,9 +53,10 @@ class Catalogue:
     def read(cls, client, currency=None):
         """One request: every product of the License, or those priced in ``currency``."""
         if currency:
-            response = client.call(GET_PRODUCTS_BY_CURRENCY, path={"Currency": currency})
+            response = client.call(GET_PRODUCTS_BY_CURRENCY, path={"Currency": currency},
+                                   action="reading the product catalogue in %s" % currency)
         else:
-            response = client.call(GET_PRODUCTS)
+            response = client.call(GET_PRODUCTS, action="reading the product catalogue")
         return cls(product_from_api(info) for info in response.get("PortaProducts") or [])
 
     def of_kind(self, kind):
@@ -116,3 +118,26 @@ class Catalogue:
                 "%r (id %d)" % (by_folded[name]["name"], by_folded[name]["id"]) for name in close)
         shown = ["%r (id %d)" % (p["name"], p["id"]) for p in candidates[:10]]
         return "available: %s%s" % (", ".join(shown), ", ..." if len(candidates) > 10 else "")
+
+
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+_SEARCHED = ("name", "end_user_name", "description")
+
+
+def matches(product, search):
+    if not search:
+        return True
+    folded = search.casefold()
+    return any(folded in (product[name] or "").casefold() for name in _SEARCHED)
+
+
+def read_catalogue(client, currency=None, search=None):
+    """What ``product_info`` returns: one request; the products that match, split into main products and add-ons."""
+    if currency is not None and not _CURRENCY.match(currency):
+        raise InputError("currency", "must be a three-letter ISO 4217 code such as GBP", currency)
+    catalogue = Catalogue.read(client, currency.upper() if currency else None)
+    found = sorted((p for p in catalogue.products if matches(p, search)), key=lambda p: (p["name"], p["id"]))
+    return {
+        "products": [p for p in found if p["kind"] == MAIN],
+        "addons": [p for p in found if p["kind"] == ADDON],
+    }

@@ -90,13 +90,16 @@ options:
   password:
     description:
       - The SIP (VoIP) password of the account; at most 64 characters, no control characters.
-      - Never shown; results and diffs show C(********) and, when it changes, C(******** (changed)).
+      - Never returned by a read (RV(account) never carries it); diffs show C(********) and, when it changes,
+        C(******** (changed)).
+      - A mask copied from output (C(********), C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)) is refused before any change.
       - See O(update_password) for when it is set.
     type: str
   credit_limit:
     description:
       - The credit limit of the account, a number from V(0) to V(1000000000) in the customer's currency.
-    type: float
+      - A boolean (V(true)) is refused, not read as V(1); a number in quotes (V("50")) is fine.
+    type: raw
   blocked:
     description:
       - V(true) blocks the account (no calls), V(false) unblocks it.
@@ -215,10 +218,6 @@ account:
       description: The extension number bound to the account; V("") when there is none.
       type: str
       sample: "210"
-    password:
-      description: C(********) when the account has a password. Never the password itself.
-      type: str
-      sample: "********"
     credit_limit:
       description: The credit limit.
       type: float
@@ -259,12 +258,13 @@ account:
       sample: "2024-01-01T00:00:00Z"
 diff:
   description:
-    - Field by field, the managed fields of the account before and after, keyed by account ID.
+    - One entry per account that changes, headed by its name; before and after are YAML text keyed by it.
     - Passwords show as C(********), or C(******** (changed)) when they change.
   returned: in diff mode
-  type: dict
-  sample: {"before": {}, "after": {"441632960010": {"account_id": "441632960010", "product": "Hosted PBX Seat",
-           "password": "********"}}}
+  type: list
+  elements: dict
+  sample: [{"before_header": "account 441632960010", "after_header": "account 441632960010 (changed)",
+            "before": "", "after": "\"441632960010\":\n  product: \"Hosted PBX Seat\"\n"}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -123,10 +123,14 @@ addon:
       type: str
       sample: null
 diff:
-  description: The add-on before and after, keyed by its name.
+  description:
+    - One entry per add-on that changes, headed by its name; before and after are YAML text keyed by it.
+    - Passwords show as C(********), or C(******** (changed)) when they change.
   returned: in diff mode
-  type: dict
-  sample: {"before": {}, "after": {"Call Recording": {"addon": "Call Recording"}}}
+  type: list
+  elements: dict
+  sample: [{"before_header": "add-on Call Recording of account 441632960001", "after_header": "add-on Call Recording of account 441632960001 (changed)",
+            "before": "", "after": "\"Call Recording\":\n  account_id: \"441632960001\"\n"}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

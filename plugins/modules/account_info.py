@@ -171,42 +171,8 @@ accounts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
-    check_account_id, read_account_by_id, read_accounts, without_secrets)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import find_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
-from ansible_collections.portaplus.softswitch.plugins.module_utils.product import MAIN, Catalogue
-
-_SEARCHED = ("account_id", "first_name", "last_name", "email", "extension")
-
-
-def find_accounts(client, params):
-    """The accounts the options select: one read of the customer, or one lookup by ID."""
-    account_id = params["account_id"]
-    if account_id is not None:
-        account_id = check_account_id("account_id", account_id)
-    product_id = None
-    if params["product"] is not None:
-        product_id = Catalogue.read(client).resolve(params["product"], "product", MAIN)["id"]
-
-    if params["customer"] is not None:
-        accounts = read_accounts(client, params["customer"])
-        if account_id is not None:
-            accounts = [account for account in accounts if account["account_id"] == account_id]
-    else:
-        account = read_account_by_id(client, account_id)
-        accounts = [account] if account else []
-
-    search = (params["search"] or "").casefold()
-    selected = []
-    for account in accounts:
-        if product_id is not None and account["product_id"] != product_id:
-            continue
-        if params["blocked"] is not None and account["blocked"] != params["blocked"]:
-            continue
-        if search and not any(search in (u"%s" % (account[name] or "")).casefold() for name in _SEARCHED):
-            continue
-        selected.append(without_secrets(account))
-    return selected
 
 
 def main():
@@ -221,7 +187,8 @@ def main():
         required_one_of=[("customer", "account_id")],
         supports_check_mode=True,
     )
-    run_info_module(module, lambda client, params: {"accounts": find_accounts(client, params)})
+    run_info_module(module, lambda client, params: {"accounts": find_accounts(
+        client, params["customer"], params["account_id"], params["product"], params["blocked"], params["search"])})
 
 
 if __name__ == "__main__":

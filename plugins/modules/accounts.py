@@ -104,15 +104,18 @@ options:
       password:
         description:
           - The SIP (VoIP) password of the account; at most 64 characters, no control characters.
-          - Never shown; results and diffs show C(********) and, when it changes, C(******** (changed)).
+          - Never returned by a read (RV(before), RV(after) and RV(gathered) do not carry it); diffs show C(********) and, when it changes,
+            C(******** (changed)).
+          - A mask copied from output (C(********), C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)) is refused before any change.
           - See O(update_password) for when it is set.
         type: str
       credit_limit:
         description:
           - The credit limit of the account, a number from V(0) to V(1000000000) in the customer's currency.
+          - A boolean (V(true)) is refused, not read as V(1); a number in quotes (V("50")) is fine.
           - When omitted, an existing account keeps its credit limit whatever O(state); a new one gets the API's
             default (V(0) in the sandbox).
-        type: float
+        type: raw
       blocked:
         description:
           - V(true) blocks the account (no calls), V(false) unblocks it.
@@ -212,7 +215,7 @@ EXAMPLES = r'''
     config:
       - account_id: "441632960012"
 
-- name: Read the customer's accounts (passwords masked)
+- name: Read the customer's accounts in the shape config takes (never their passwords)
   portaplus.softswitch.accounts:
     customer: 1001
     state: gathered
@@ -221,6 +224,22 @@ EXAMPLES = r'''
     timeout: 10
     retries: 2
   register: current
+
+- name: Show Alice's balance, a read-only fact kept beside the config items
+  ansible.builtin.debug:
+    msg: "{{ current.facts['441632960001'].balance }}"
+
+- name: Apply customer 1001's accounts as they are; no change, since gathered is exactly the config shape
+  portaplus.softswitch.accounts:
+    customer: 1001
+    state: replaced
+    config: "{{ current.gathered }}"
+
+- name: Terminate every account of the customer (config omitted on purpose; an empty list would terminate none)
+  portaplus.softswitch.accounts:
+    customer: 1001
+    state: deleted
+    max_deletions: 3
 '''
 
 RETURN = r'''
@@ -230,7 +249,7 @@ changed:
   type: bool
   sample: true
 before:
-  description: The customer's open accounts before the run, sorted by account ID; passwords masked.
+  description: The customer's open accounts before the run, sorted by account ID; passwords are never returned.
   returned: always
   type: list
   elements: dict
@@ -271,10 +290,6 @@ before:
       description: The extension number bound to the account; V("") when there is none.
       type: str
       sample: "201"
-    password:
-      description: C(********) when the account has a password. Never the password itself.
-      type: str
-      sample: "********"
     credit_limit:
       description: The credit limit.
       type: float
@@ -322,7 +337,7 @@ after:
   elements: dict
   sample: [{"account_id": "441632960001", "i_account": 5001, "customer": 1001, "product": "Hosted PBX Seat",
             "product_id": 2, "first_name": "Alice", "last_name": "Archer", "email": "alice@acme.example",
-            "extension": "201", "password": "********", "credit_limit": 50.0, "blocked": false,
+            "extension": "201", "credit_limit": 50.0, "blocked": false,
             "addons": ["Call Recording"], "addon_details": [], "balance": 0.0, "currency": "GBP",
             "billing_model": "CreditAccount", "activation_date": "2024-01-01T00:00:00Z"}]
 created:
@@ -344,19 +359,34 @@ deleted:
   elements: str
   sample: ["441632960003"]
 gathered:
-  description: With O(state=gathered), the customer's open accounts in the form of RV(before).
+  description:
+    - With O(state=gathered), the customer's open accounts in exactly the shape O(config) takes (passwords are never
+      returned), sorted by account ID. Fed back as O(config), with any O(state), they change nothing.
   returned: when O(state=gathered)
   type: list
   elements: dict
-  sample: [{"account_id": "441632960001", "product": "Hosted PBX Seat", "first_name": "Alice", "password": "********"}]
+  sample: [{"account_id": "441632960001", "product": "Hosted PBX Seat", "first_name": "Alice", "last_name": "Archer",
+            "email": "alice@acme.example", "extension": "201", "credit_limit": 50.0, "blocked": false,
+            "unified_messaging": false, "addons": ["Call Recording"]}]
+facts:
+  description:
+    - With O(state=gathered), the read-only facts of every account, keyed by account ID (the fields O(config) does not
+      take, in the form of RV(before)).
+  returned: when O(state=gathered)
+  type: dict
+  sample: {"441632960001": {"i_account": 5001, "customer": 1001, "product_id": 2, "balance": 0.0, "currency": "GBP",
+                            "billing_model": "CreditAccount", "activation_date": "2024-01-01T00:00:00Z",
+                            "addon_details": [{"name": "Call Recording", "id": 11, "effective_from": "2024-01-01T00:00:00Z",
+                                               "effective_to": null}]}}
 diff:
   description:
-    - Field by field, the managed fields of every account that changes, keyed by account ID.
+    - One entry per account that changes, headed by its name; before and after are YAML text keyed by it.
     - Passwords show as C(********), or C(******** (changed)) when they change.
   returned: in diff mode, unless O(state=gathered)
-  type: dict
-  sample: {"before": {"441632960002": {"account_id": "441632960002", "email": "bob@acme.example"}},
-           "after": {"441632960002": {"account_id": "441632960002", "email": "robert@acme.example"}}}
+  type: list
+  elements: dict
+  sample: [{"before_header": "account 441632960002", "after_header": "account 441632960002 (changed)",
+            "before": "\"441632960002\":\n  email: \"bob@acme.example\"\n", "after": "\"441632960002\":\n  email: \"robert@acme.example\"\n"}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -140,23 +140,20 @@ extension:
       type: str
       sample: Archer
 diff:
-  description: Field by field, the number, name and account ID before and after, keyed by number.
+  description:
+    - One entry per extension that changes, headed by its name; before and after are YAML text keyed by it.
+    - Passwords show as C(********), or C(******** (changed)) when they change.
   returned: in diff mode
-  type: dict
-  sample: {"before": {"102": {"number": "102", "name": "Sales", "account_id": "441632960002"}},
-           "after": {"102": {"number": "102", "name": "Sales #2", "account_id": "441632960002"}}}
+  type: list
+  elements: dict
+  sample: [{"before_header": "extension 102", "after_header": "extension 102 (changed)",
+            "before": "\"102\":\n  name: \"Sales\"\n", "after": "\"102\":\n  name: \"Sales #2\"\n"}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import ExtensionSpec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_OPTIONS, ExtensionSpec
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import run_resource_module, single_argument_spec
-
-OPTIONS = dict(
-    number=dict(type="str", required=True),
-    name=dict(type="str"),
-    account_id=dict(type="str"),
-)
 
 
 def build_spec(client, params):
@@ -165,7 +162,7 @@ def build_spec(client, params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=single_argument_spec(OPTIONS, customer=dict(type="int", required=True)),
+        argument_spec=single_argument_spec(EXTENSION_OPTIONS, customer=dict(type="int", required=True)),
         supports_check_mode=True,
     )
     run_resource_module(module, build_spec, single=True)

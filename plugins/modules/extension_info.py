@@ -145,65 +145,8 @@ unavailable_numbers:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer
-from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import (
-    GET_EXTENSIONS, GET_EXTENSIONS_ACTIVE_CALLS, GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS, GET_EXTENSIONS_OF_PRODUCTS,
-    GET_ONLINE_ACCOUNTS, GET_UNAVAILABLE_EXTENSIONS, extension_item)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import extension_info
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
-
-
-def product_filter(products):
-    """The ``IProducts`` path value: comma-separated product ids (A21), or None for no filter."""
-    return ",".join(u"%d" % product for product in products) if products else None
-
-
-def list_extensions(client, customer, products, active_calls):
-    """The extensions as items; with ``active_calls`` the one read also carries their call status."""
-    ids = product_filter(products)
-    if active_calls:
-        path = {"GetActiveCalls": True}
-        if ids:
-            path["IProducts"] = ids
-        route = GET_EXTENSIONS_ACTIVE_CALLS_OF_PRODUCTS if ids else GET_EXTENSIONS_ACTIVE_CALLS
-        records = call_for_customer(client, customer, route, **path).get("ExtensionsActiveCalls") or []
-    elif ids:
-        records = call_for_customer(client, customer, GET_EXTENSIONS_OF_PRODUCTS, IProducts=ids).get("ExtensionLst") or []
-    else:
-        records = call_for_customer(client, customer, GET_EXTENSIONS).get("ExtensionLst") or []
-    items = []
-    for record in records:
-        item = extension_item(record)
-        if active_calls:
-            item["active_calls"] = int(record.get("noofcalls") or 0)
-            item["in_call"] = item["active_calls"] > 0
-        items.append(item)
-    return sorted(items, key=lambda item: item["number"])
-
-
-def online_accounts(client, customer):
-    """The ``i_account`` ids the API reports online (A24)."""
-    response = call_for_customer(client, customer, GET_ONLINE_ACCOUNTS, GetSipStatus=True)
-    return set(record.get("IAccount") for record in response.get("lstportaActiveCalls") or [])
-
-
-def used_numbers(client, customer):
-    response = call_for_customer(client, customer, GET_UNAVAILABLE_EXTENSIONS, isUnavailable=True)
-    return sorted(u"%s" % record.get("id") for record in response.get("ExtensionLst") or [])
-
-
-def read(client, params):
-    for index, product in enumerate(params["products"]):
-        if product <= 0:
-            raise InputError("products[%d]" % index, "must be a product id greater than 0", product)
-    result = {"extensions": list_extensions(client, params["customer"], params["products"], params["active_calls"])}
-    if params["sip_status"]:
-        online = online_accounts(client, params["customer"])
-        for item in result["extensions"]:
-            item["sip_online"] = bool(item["i_account"]) and item["i_account"] in online
-    if params["unavailable_numbers"]:
-        result["unavailable_numbers"] = used_numbers(client, params["customer"])
-    return result
 
 
 def main():
@@ -217,7 +160,9 @@ def main():
         ),
         supports_check_mode=True,
     )
-    run_info_module(module, read)
+    run_info_module(module, lambda client, params: extension_info(
+        client, params["customer"], params["products"], params["active_calls"], params["sip_status"],
+        params["unavailable_numbers"]))
 
 
 if __name__ == "__main__":

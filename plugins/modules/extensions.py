@@ -125,7 +125,7 @@ EXAMPLES = r'''
     config:
       - number: "150"
 
-- name: Read the customer's extensions
+- name: Read the customer's extensions in the shape config takes
   portaplus.softswitch.extensions:
     customer: 1001
     state: gathered
@@ -134,6 +134,18 @@ EXAMPLES = r'''
     timeout: 10
     retries: 2
   register: current
+
+- name: Feeding them back changes nothing
+  portaplus.softswitch.extensions:
+    customer: 1001
+    state: overridden
+    config: "{{ current.gathered }}"
+
+- name: Remove every extension of the customer (config omitted on purpose; an empty list would remove none)
+  portaplus.softswitch.extensions:
+    customer: 1001
+    state: deleted
+    max_deletions: 20
 '''
 
 RETURN = r'''
@@ -204,30 +216,35 @@ deleted:
   elements: str
   sample: ["150"]
 gathered:
-  description: With O(state=gathered), the customer's extensions in the form of RV(before).
+  description:
+    - With O(state=gathered), the customer's extensions in exactly the shape O(config) takes, sorted by number.
+      Fed back as O(config), with any O(state), they change nothing.
   returned: when O(state=gathered)
   type: list
   elements: dict
-  sample: [{"number": "101", "name": "Reception", "account_id": "441632960001", "record_id": 7001,
-            "i_account": 5001, "first_name": "Alice", "last_name": "Archer"}]
-diff:
-  description: Field by field, the number, name and account ID of every extension that changes, keyed by number.
-  returned: in diff mode, unless O(state=gathered)
+  sample: [{"number": "101", "name": "Reception", "account_id": "441632960001"}]
+facts:
+  description:
+    - With O(state=gathered), the read-only facts of every extension, keyed by number (the record id, and the ids and
+      names of the bound account).
+  returned: when O(state=gathered)
   type: dict
-  sample: {"before": {"101": {"number": "101", "name": "Reception", "account_id": "441632960001"}},
-           "after": {"101": {"number": "101", "name": "Front Desk", "account_id": "441632960001"}}}
+  sample: {"101": {"record_id": 7001, "i_account": 5001, "first_name": "Alice", "last_name": "Archer"}}
+diff:
+  description:
+    - One entry per extension that changes, headed by its name; before and after are YAML text keyed by it.
+    - Passwords show as C(********), or C(******** (changed)) when they change.
+  returned: in diff mode, unless O(state=gathered)
+  type: list
+  elements: dict
+  sample: [{"before_header": "extension 101", "after_header": "extension 101 (changed)",
+            "before": "\"101\":\n  name: \"Reception\"\n", "after": "\"101\":\n  name: \"Front Desk\"\n"}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import ExtensionSpec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_OPTIONS, ExtensionSpec
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import list_argument_spec, run_resource_module
-
-ITEM_OPTIONS = dict(
-    number=dict(type="str", required=True),
-    name=dict(type="str"),
-    account_id=dict(type="str"),
-)
 
 
 def build_spec(client, params):
@@ -236,7 +253,7 @@ def build_spec(client, params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=list_argument_spec(ITEM_OPTIONS, customer=dict(type="int", required=True)),
+        argument_spec=list_argument_spec(EXTENSION_OPTIONS, customer=dict(type="int", required=True)),
         supports_check_mode=True,
     )
     run_resource_module(module, build_spec)

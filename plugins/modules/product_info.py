@@ -108,34 +108,10 @@ addons:
             "maintenance_fee": 3.0, "product_group_id": 2, "addon_priority": 10, "kind": "addon"}]
 '''
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
-from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
-
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
-
-
-def matches(product, search):
-    if not search:
-        return True
-    folded = search.casefold()
-    return any(folded in (product[name] or "").casefold() for name in ("name", "end_user_name", "description"))
-
-
-def read_catalogue(client, currency, search):
-    """One request; the products that match, split into main products and add-ons."""
-    if currency is not None and not _CURRENCY.match(currency):
-        raise InputError("currency", "must be a three-letter ISO 4217 code such as GBP", currency)
-    catalogue = Catalogue.read(client, currency.upper() if currency else None)
-    found = sorted((p for p in catalogue.products if matches(p, search)), key=lambda p: (p["name"], p["id"]))
-    return {
-        "products": [p for p in found if p["kind"] == MAIN],
-        "addons": [p for p in found if p["kind"] == ADDON],
-    }
+from ansible_collections.portaplus.softswitch.plugins.module_utils.product import read_catalogue
 
 
 def main():

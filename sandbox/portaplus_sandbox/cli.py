@@ -21,6 +21,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .app import CDR_PAGE_SIZE, SandboxApp
 from .faults import FAULT_KINDS, FaultSettings
+from .requestlog import MASK, mask, mask_query
 from .seed import RESELLERS, SeedOptions
 from .store import Store
 
@@ -28,12 +29,34 @@ from .store import Store
 DEMO_LICENSE = RESELLERS[0][1]
 
 
+def masked_path(target: str) -> str:
+    """A request target for the console log with the License masked, as the admin log does.
+
+    The License is the second path segment of every custom route that carries it (`/Op/{License}/...`),
+    a `License` query parameter, or a seeded License anywhere; an unknown License is masked by position too.
+    """
+    path, _, query = target.partition("?")
+    segments = path.split("/")
+    if len(segments) > 2 and segments[1] and not segments[1].startswith("__"):
+        segments[2] = MASK
+    licenses = {license for _i_reseller, license, *_rest in RESELLERS}
+    masked = mask("/".join(segments), licenses)
+    return masked + ("?" + mask_query(query, licenses) if query else "")
+
+
 class _RequestHandler(WSGIRequestHandler):
     log_requests = False
 
     def log_request(self, code="-", size="-") -> None:
         if self.log_requests:
-            super().log_request(code, size)
+            original = getattr(self, "path", None)
+            if original is not None:
+                self.path = masked_path(original)
+            try:
+                super().log_request(code, size)
+            finally:
+                if original is not None:
+                    self.path = original
 
 
 def _kinds(text: str) -> tuple[str, ...]:
@@ -58,7 +81,11 @@ def _server_options() -> argparse.ArgumentParser:
     options.add_argument("--cdrs", type=int, help="number of CDRs to generate "
                          "(default 200 for demo, 0 for empty)")
     options.add_argument("--accounts", type=int, default=0,
-                         help="extra accounts for customer 1001")
+                         help="extra accounts for customer 1001 (spread over the generated "
+                         "customers when --customers is given)")
+    options.add_argument("--customers", type=int, default=0,
+                         help="extra customers of the demo reseller (IDs from 1101, two sites "
+                         "each)")
     options.add_argument("--random-seed", type=int, default=1,
                          help="seed of generated data and injected faults (default 1)")
     options.add_argument("--cdr-page-size", type=int, default=CDR_PAGE_SIZE,
@@ -108,6 +135,7 @@ class _Sandbox:
                                    hang_s=args.fault_hang_s)
             store = Store(db_path, SeedOptions(kind=args.seed, cdrs=args.cdrs,
                                                accounts=args.accounts,
+                                               customers=args.customers,
                                                random_seed=args.random_seed))
             store.reset(int(time.time()))
             _RequestHandler.log_requests = args.log_requests

@@ -412,6 +412,42 @@ response("ActiveCallsResponse",
          "lstActiveCalls:List<PortaActiveCalls>", "lstAccountActiveCalls:List<AccountActiveCalls>")
 
 
+# --- 2.12 PortaCustomerInfo (customer lists).  The element type of CustomersShortInfo is not
+# shown on the pages (D.4): CustomerShortInfo and its members are ours (assumption L1).
+op("PortaCustomerInfo",
+   "ICustomer:int", "IAccount:int", "Admin:bool", "ICustomerType:int",
+   "CustomersInfoWithOutLimit:bool", "SearchString:string", "IParent:int",
+   "getCustomerSites:bool")
+response("PortaCustomerInfoResponse",
+         "CustomerRes:CustomerBalance", "CustomerType:CustomerTypeInfo",
+         "CustomersShortInfo:List<CustomerShortInfo>", "DistributorsInfo:List<CustomerShortInfo>")
+dto("CustomerBalance", NS_DATA,
+    "Currency:string", "Balance:decimal", "CreditLimit:decimal", "availableBalance:decimal",
+    "Name:string", "FirstName:string", "ICustomer:int")
+dto("CustomerTypeInfo", NS_DATA, "ICustomer:int", "ICustomerType:int")
+dto("CustomerShortInfo", NS_DATA,
+    "ICustomer:int", "Name:string", "FirstName:string", "LastName:string", "Email:string",
+    "Phone1:string", "City:string", "Country:string", "Currency:string", "Balance:decimal",
+    "CreditLimit:decimal", "availableBalance:decimal", "IParent:int",
+    "sites:List<CustomerSiteInfo>")
+
+# --- 2.11 CustomerSite (reads only).  The response has no License/ContentId/FeatureName.
+op("CustomerSite",
+   "i_customer:int", "get_service_features:int", "i_customer_site:int", "i_account:int",
+   "site_info:CustomerSiteInfo")
+dto("CustomerSiteResponse", NS_DTO,
+    "sites:List<CustomerSiteInfo>", "siteInfo:CustomerSiteInfo", "added_i_customer_site:int",
+    "isCustomerSiteDeleted:bool", "isAccountAssignedToSite:bool", "updated_i_customer_site:int")
+dto("CustomerSiteInfo", NS_COMMON,
+    "i_customer_site:int", "name:string", "i_customer:int",
+    "service_features:List<SiteServiceFeature>", "used:int", "usedSpecified:bool")
+dto("SiteServiceFeature", NS_COMMON,
+    "name:string", "flag_value:string", "effective_flag_value:string",
+    "attributes:List<SiteServiceAttribute>", "locked:int", "lockedSpecified:bool",
+    "defined:int", "definedSpecified:bool", "locks:List<string>")
+dto("SiteServiceAttribute", NS_COMMON,
+    "name:string", "values:List<string>", "effective_values:List<string>")
+
 def _check_schema() -> None:
     """Fail at import if a member names a type that is not declared (catches typos)."""
     def walk(ref: TypeRef, where: str) -> None:

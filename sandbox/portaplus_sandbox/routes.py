@@ -145,6 +145,12 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("GET", "/GetActiveCallsCustomer/{License}/{ICustomer}", "ActiveCalls"),
     ("GET", "/GetActiveCallsReseller/{License}", "ActiveCalls"),
     ("GET", "/GetActiveCallsAccount/{License}/{IAccount}", "ActiveCalls"),
+    # --- PortaCustomerInfo (§2.12): the customer lists only
+    ("GET", "/GetCustomersShortInfo/{License}", "PortaCustomerInfo"),
+    ("GET", "/GetCustomersShortInfo/{License}/{SearchString}/{IParent}", "PortaCustomerInfo"),
+    # --- CustomerSite (§2.11): the read routes only
+    ("GET", "/GetCustomerSites/{License}/{i_customer}/{get_service_features}", "CustomerSite"),
+    ("GET", "/GetCustomerSiteInfo/{License}/{i_customer}/{i_customer_site}", "CustomerSite"),
 )
 
 # Routes that change state, GET ones included (A13): never retried blindly, counted as writes.

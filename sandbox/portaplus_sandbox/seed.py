@@ -57,6 +57,19 @@ ACCOUNTS = (
     (5101, "442079460001", 2001, 21, "Erin", "Eve", "erin@initech.example", 0, 30, 5.00, 150),
 )
 
+SITES = (
+    # i_customer_site, i_customer, name
+    (301, 1001, "London HQ"),
+    (302, 1001, "Bristol Branch"),
+    (303, 1002, "Manchester"),
+    (311, 2001, "Leeds"),
+)
+
+ACCOUNT_SITES = (
+    # i_account, i_customer_site (accounts not listed are on no site)
+    (5001, 301), (5002, 301), (5003, 302), (5004, 303), (5101, 311),
+)
+
 ACCOUNT_ADDONS = (
     # i_account, i_product, days since it took effect
     (5001, 11, 30),
@@ -85,13 +98,17 @@ ACTIVE_AT_SEED = (5001, 5004, 5101)
 EXTRA_ACCOUNT_CUSTOMER = 1001
 EXTRA_ACCOUNT_PRODUCT = 1
 EXTRA_ACCOUNT_PREFIX = "44163297"
+# `--customers N`: generated customers of the demo reseller get these IDs, two sites each.
+EXTRA_CUSTOMER_START = 1101
+EXTRA_SITE_START = 401
 
 
 @dataclass(frozen=True)
 class SeedOptions:
     kind: str = "demo"                 # "demo" or "empty"
     cdrs: int | None = None            # None: DEMO_CDRS for demo, 0 for empty
-    accounts: int = 0                  # extra accounts for customer 1001
+    accounts: int = 0                  # extra accounts for customer 1001 (or spread, below)
+    customers: int = 0                 # extra customers; extra accounts are spread over them
     random_seed: int = 1
 
     @property
@@ -116,8 +133,10 @@ def load(conn: sqlite3.Connection, options: SeedOptions, now: int) -> None:
     conn.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?)", DESTINATIONS)
     if options.kind == "demo":
         _load_demo_accounts(conn, now)
+    if options.customers:
+        _load_extra_customers(conn, options.customers)
     if options.accounts:
-        _load_extra_accounts(conn, options.accounts, now)
+        _load_extra_accounts(conn, options.accounts, now, options.customers)
     accounts = conn.execute("SELECT i_account, account_id, i_customer FROM accounts"
                             " ORDER BY i_account").fetchall()
     if accounts:
@@ -159,19 +178,56 @@ def _load_demo_accounts(conn: sqlite3.Connection, now: int) -> None:
                      " VALUES (?, ?, ?)",
                      [(acct, prod, now - days * DAY) for acct, prod, days in ACCOUNT_ADDONS])
     conn.executemany("INSERT INTO extensions VALUES (?, ?, ?, ?, ?)", EXTENSIONS)
+    conn.executemany("INSERT INTO customer_sites VALUES (?, ?, ?)", SITES)
+    conn.executemany("UPDATE accounts SET i_customer_site = ? WHERE i_account = ?",
+                     [(site, account) for account, site in ACCOUNT_SITES])
 
 
-def _load_extra_accounts(conn: sqlite3.Connection, count: int, now: int) -> None:
-    """`--accounts N`: N more accounts of customer 1001; their IDs follow the seeded ones."""
+def _extra_customer_ids(count: int) -> list[int]:
+    return list(range(EXTRA_CUSTOMER_START, EXTRA_CUSTOMER_START + count))
+
+
+def _load_extra_customers(conn: sqlite3.Connection, count: int) -> None:
+    """`--customers N`: N more customers of the demo reseller, each with two sites."""
+    i_reseller = RESELLERS[0][0]
+    rows, sites = [], []
+    for n, i_customer in enumerate(_extra_customer_ids(count), 1):
+        rows.append((i_customer, i_reseller, f"Customer {n:03d}", "Cust", f"{n:03d}",
+                     f"billing@customer{n:03d}.example", f"{n} Generated Road", "London",
+                     "EC1A 1AA", "GB", f"4420794{n:05d}", CURRENCY, 0, 1000))
+        base = EXTRA_SITE_START + 2 * (n - 1)
+        sites += [(base, i_customer, "Head Office"), (base + 1, i_customer, "Branch")]
+    conn.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO customer_sites VALUES (?, ?, ?)", sites)
+
+
+def _load_extra_accounts(conn: sqlite3.Connection, count: int, now: int,
+                         customers: int = 0) -> None:
+    """`--accounts N`: N more accounts of customer 1001; their IDs follow the seeded ones.
+    With `--customers M` they are spread round-robin over the M generated customers instead,
+    with varied products, sites, blocking and add-ons (what an inventory groups by)."""
     start = (conn.execute("SELECT max(i_account) FROM accounts").fetchone()[0] or 5000) + 1
-    rows = []
+    owners = _extra_customer_ids(customers) or [EXTRA_ACCOUNT_CUSTOMER]
+    main_products = (1, 2, 3)
+    rows, addons = [], []
     for n in range(count):
         number = f"{n + 1:04d}"
-        rows.append(_account_row(
-            start + n, f"{EXTRA_ACCOUNT_PREFIX}{number}", EXTRA_ACCOUNT_CUSTOMER,
-            EXTRA_ACCOUNT_PRODUCT, "User", number, f"user{number}@acme.example", 0, 10, 0,
-            now - 60 * DAY))
+        spread = customers > 0
+        i_customer = owners[n % len(owners)]
+        rank = n // len(owners)                 # the account's position within its customer
+        row = _account_row(
+            start + n, f"{EXTRA_ACCOUNT_PREFIX}{number}", i_customer,
+            main_products[rank % 3] if spread else EXTRA_ACCOUNT_PRODUCT, "User", number,
+            f"user{number}@acme.example", int(spread and n % 17 == 0), 10, 0, now - 60 * DAY)
+        if spread:
+            row["i_customer_site"] = (EXTRA_SITE_START + 2 * owners.index(i_customer)
+                                      + rank % 2)
+            if n % 5 == 0:
+                addons.append((start + n, 11, now - 30 * DAY))
+        rows.append(row)
     _insert_accounts(conn, rows)
+    conn.executemany("INSERT INTO account_addons (i_account, i_product, effective_from)"
+                     " VALUES (?, ?, ?)", addons)
 
 
 def _remote_number(rng: random.Random, prefix: str) -> str:

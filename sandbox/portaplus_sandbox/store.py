@@ -73,6 +73,7 @@ CREATE TABLE accounts (
     i_batch INTEGER NOT NULL DEFAULT 0,
     batch_name_prefix TEXT,
     label TEXT,
+    i_customer_site INTEGER NOT NULL DEFAULT 0,  -- 0: the account is on no site
     {", ".join(f'"{m}" TEXT' for m in ACCOUNT_TEXT_MEMBERS)},
     activation_date INTEGER NOT NULL,
     issue_date INTEGER NOT NULL,
@@ -99,6 +100,12 @@ CREATE TABLE extensions (
 );
 CREATE UNIQUE INDEX extension_numbers ON extensions (i_customer, id);
 CREATE INDEX extensions_by_account ON extensions (i_account);
+CREATE TABLE customer_sites (
+    i_customer_site INTEGER PRIMARY KEY AUTOINCREMENT,
+    i_customer INTEGER NOT NULL REFERENCES customers,
+    name TEXT NOT NULL
+);
+CREATE INDEX sites_by_customer ON customer_sites (i_customer);
 CREATE TABLE destinations (
     i_dest INTEGER PRIMARY KEY,
     prefix TEXT NOT NULL, description TEXT NOT NULL, country TEXT NOT NULL, iso TEXT NOT NULL,
@@ -129,7 +136,7 @@ CREATE INDEX cdrs_by_account ON cdrs (i_account, connect_time, id);
 
 _CHUNK = 500          # IDs per `IN (...)` query
 
-TABLES = ("cdrs", "active_calls", "destinations", "extensions", "account_addons", "accounts",
+TABLES = ("cdrs", "active_calls", "destinations", "customer_sites", "extensions", "account_addons", "accounts",
           "products", "customers", "resellers")
 
 _ACCOUNT_SELECT = """
@@ -252,6 +259,29 @@ class Db:
         """The customer if it belongs to this reseller; another reseller's is "absent" (A2)."""
         return self._one("SELECT * FROM customers WHERE i_customer = ? AND i_reseller = ?",
                          (i_customer, i_reseller))
+
+    def customers(self, i_reseller: int, search: str = "") -> list[sqlite3.Row]:
+        """The reseller's customers by ID; `search` keeps those whose ID is it or whose name,
+        contact name or e-mail contains it (case-insensitive, L2)."""
+        where, params = ["i_reseller = ?"], [i_reseller]
+        if search:
+            where.append("(CAST(i_customer AS TEXT) = ? OR instr(lower(name), lower(?)) > 0"
+                         " OR instr(lower(coalesce(first_name, '') || ' ' ||"
+                         " coalesce(last_name, '')), lower(?)) > 0"
+                         " OR instr(lower(coalesce(email, '')), lower(?)) > 0)")
+            params += [search] * 4
+        return self._all(f"SELECT * FROM customers WHERE {' AND '.join(where)}"
+                         " ORDER BY i_customer", params)
+
+    def customer_sites(self, i_customers: Iterable[int]) -> list[sqlite3.Row]:
+        """The sites of these customers, with how many open accounts each holds."""
+        ids = list(i_customers)
+        if not ids:
+            return []
+        return self._all(
+            "SELECT s.*, (SELECT COUNT(*) FROM accounts a WHERE a.i_customer_site ="
+            " s.i_customer_site AND a.bill_status <> 'C') AS used FROM customer_sites s"
+            f" WHERE s.i_customer IN ({_marks(ids)}) ORDER BY s.i_customer_site", ids)
 
     # -- products -------------------------------------------------------------------------
 

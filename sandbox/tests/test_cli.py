@@ -96,3 +96,15 @@ def test_port_in_use_fails_fast():
         result = subprocess.run([sys.executable, "-m", "portaplus_sandbox", "serve", "--port",
                                  port], capture_output=True, text=True, timeout=30)
         assert result.returncode != 0 and "in use" in result.stderr
+
+
+def test_log_requests_masks_the_license_in_paths_and_queries():
+    with SandboxServer(extra_args=["--log-requests"]) as server:
+        client = Client(server.url)
+        client.get(f"/GetAccounts/{LICENSE}/1001")
+        client.get("/GetAccounts/UNKNOWN-LIC-99/1001")
+        client.get(f"/json/reply/GetProducts?License={LICENSE}")
+        server.stop()
+        log = server.stderr_text()
+    assert "GetAccounts/***/1001" in log and "License=***" in log
+    assert LICENSE not in log and "UNKNOWN-LIC-99" not in log

@@ -64,6 +64,7 @@ VALUES = {
     "ProductSearchterm": "PBX", "PageNumber": "1", "PageOffset": "2", "SearchTerm": "a",
     "Offset": "0", "Customer_Timezone": "UTC", "DisconnectTimeFilter": "x",
     "DisconnectTimeResellerFilter": "x", "i_product": "2", "IService": "3",
+    "IParent": "0", "i_customer": "1001", "get_service_features": "0", "i_customer_site": "301",
 }
 
 POST_BODIES = {

@@ -33,7 +33,11 @@ def test_addons_are_assigned_and_removed_idempotently(play, sandbox):
     bob = real.task("Assign to Bob")
     assert (bob["existed"], bob["addon"]["addon"], bob["addon"]["addon_id"]) == (False, "Voicemail to Email", 12)
     assert bob["addon"]["effective_from"] and bob["addon"]["effective_to"] is None
-    assert bob["diff"] == {"before": {}, "after": {"Voicemail to Email": {"addon": "Voicemail to Email"}}}
+    # the add-on diff names the account (H9)
+    assert [(d["before_header"], d["after_header"]) for d in bob["diff"]] == [
+        ("add-on Voicemail to Email of account 441632960002",
+         "add-on Voicemail to Email of account 441632960002 (created)")]
+    assert "+++ after: add-on Voicemail to Email of account 441632960002 (created)" in real.stdout
     assert real.task("Alice loses recording")["addon"] == {}
 
     # A kept add-on keeps its effective date (A10): adding International Calling left Call Recording's alone.
@@ -67,6 +71,8 @@ def test_bad_addon_input_fails_before_any_write(play, sandbox):
          "account_id: no open account with this id in customer 1001 (got '449999999999')"),
         ("Unknown account, absent", {"addon": 11, "account_id": "449999999999", "state": "absent"},
          "account_id: no open account with this id in customer 1001"),
+        ("Another customer's account", {"addon": 11, "account_id": "441632960101"},
+         "account_id: account 441632960101 belongs to customer 1002, not to customer 1001"),
     ]
     tasks = "".join(task(name, "account_addon", dict({"customer": ACME, "account_id": "441632960002"}, **args),
                          ignore_errors=True) for name, args, _expected in cases)

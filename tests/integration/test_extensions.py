@@ -58,17 +58,17 @@ def test_check_then_real_then_idempotent_with_field_level_diff(play, sandbox):
     check = predicted.task("converge")
     assert check["changed"] is True
     assert (check["created"], sorted(check["updated"]), check["deleted"]) == (["103"], ["101", "102"], [])
-    # field-level diff: each changed extension's fields before and after, nothing else
-    assert check["diff"]["before"] == {
-        "101": {"number": "101", "name": "Reception", "account_id": ALICE},
-        "102": {"number": "102", "name": "Sales", "account_id": BOB}}
-    assert check["diff"]["after"] == {
-        "101": {"number": "101", "name": "Front Desk", "account_id": ALICE},
-        "102": {"number": "102", "name": "Sales", "account_id": CAROL},
-        "103": {"number": "103", "name": "Support", "account_id": ""}}
-    assert '-        "name": "Reception",' in predicted.stdout
-    assert '+        "name": "Front Desk",' in predicted.stdout
-    assert '-        "account_id": "441632960002",' in predicted.stdout
+    # one diff per changed extension, headed by its number, YAML text keyed by it (H9)
+    assert [(d["before_header"], d["after_header"]) for d in check["diff"]] == [
+        ("extension 101", "extension 101 (changed)"), ("extension 102", "extension 102 (changed)"),
+        ("extension 103", "extension 103 (created)")]
+    assert check["diff"][0]["before"] == '"101":\n  name: "Reception"\n  account_id: "%s"\n' % ALICE
+    assert check["diff"][1]["after"] == '"102":\n  name: "Sales"\n  account_id: "%s"\n' % CAROL
+    assert check["diff"][2]["before"] == "" and check["diff"][2]["after"] == '"103":\n  name: "Support"\n  account_id: ""\n'
+    assert '--- before: extension 101\n+++ after: extension 101 (changed)\n' in predicted.stdout
+    assert '-  name: "Reception"' in predicted.stdout
+    assert '+  name: "Front Desk"' in predicted.stdout
+    assert '-  account_id: "441632960002"' in predicted.stdout
 
     sandbox.clear_log()
     real = play(CONVERGE, diff=True)
@@ -291,7 +291,10 @@ def test_info_with_call_status_sip_status_products_and_taken_numbers(play, sandb
     assert [(e["number"], e["name"], e["account_id"], e["record_id"], e["i_account"], e["first_name"])
             for e in plain["extensions"]] == [("101", "Reception", ALICE, 7001, 5001, "Alice"),
                                               ("102", "Sales", BOB, 7002, 5002, "Bob")]
-    assert plain["extensions"] == result.task("gathered")["gathered"]
+    gathered = result.task("gathered")
+    assert [dict((k, e[k]) for k in ("number", "name", "account_id")) for e in plain["extensions"]] == gathered["gathered"]
+    assert all(set(item) == {"number", "name", "account_id"} for item in gathered["gathered"])   # the config shape (H2)
+    assert gathered["facts"]["101"] == {"record_id": 7001, "i_account": 5001, "first_name": "Alice", "last_name": "Archer"}
     status = by_number(result.task("everything")["extensions"])
     assert (status["101"]["in_call"], status["101"]["active_calls"], status["101"]["sip_online"]) == (True, 1, True)
     assert (status["102"]["in_call"], status["102"]["active_calls"], status["102"]["sip_online"]) == (False, 0, False)

@@ -10,8 +10,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.account impor
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
     OutcomeUnknownError, ServerError)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import Catalogue, product_from_api
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
-    MASK, MASK_CHANGED, Engine, IncompleteChangeError, InputError, run_single)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Engine, InputError, run_single
 
 PRODUCTS = [
     {"IProduct": 1, "Name": "Office Line", "addon_priority": 0},
@@ -47,8 +46,9 @@ class FakeApi:
         self.fail = fail or {}   # template -> exception raised after (commit=True) or before applying
         self.next_i_account = 6000
 
-    def call(self, route, path=None, body=None, query=None):
+    def call(self, route, path=None, body=None, query=None, action=None):
         self.calls.append((route.verb, route.template, body))
+        self.path = path or {}
         failure = self.fail.pop(route.template, None)
         if failure and not failure[1]:
             raise failure[0]
@@ -59,6 +59,10 @@ class FakeApi:
 
     def do_GetAccounts(self, _body):
         return {"Accounts": [dict(r) for r in self.records.values()]}
+
+    def do_GetProductAccounts(self, _body):
+        everyone = list(self.records.values()) + list(getattr(self, "foreign", []))
+        return {"Accounts": [dict(r) for r in everyone if r["IProduct"] == self.path["IProduct"]]}
 
     def do_GetProducts(self, _body):
         return {"PortaProducts": PRODUCTS}
@@ -319,8 +323,8 @@ def test_update_password_on_create_keeps_existing_passwords_and_always_changes_t
     result = run(api, config)   # default: always
     assert result["updated"] == ["441632960002"]
     assert api.records["441632960002"]["VoipPassword"] == "new-pass"
-    assert result["diff"]["before"]["441632960002"]["password"] == MASK
-    assert result["diff"]["after"]["441632960002"]["password"] == MASK_CHANGED
+    assert '  password: "********"' in result["diff"][0]["before"]
+    assert '  password: "******** (changed)"' in result["diff"][0]["after"]
     assert run(api, config)["changed"] is False
 
 
@@ -331,7 +335,9 @@ def test_results_and_diffs_never_hold_a_password():
     text = repr(result)
     for secret in ("secret-5001", "secret-5002", "brand-new", "another"):
         assert secret not in text
-    assert result["diff"]["after"]["441632960097"]["password"] == MASK
+    created = [entry for entry in result["diff"] if entry["after_header"] == "account 441632960097 (created)"][0]
+    assert '  password: "********"\n' in created["after"]
+    assert all("password" not in item for item in result["after"] + result["before"])   # reads never return it (H3)
 
 
 def test_check_mode_plans_the_same_change_without_writing():
@@ -359,6 +365,9 @@ def test_creates_are_one_request_per_product_then_one_read_back_and_one_follow_u
     assert result["created"] == ["441632960101", "441632960102", "441632960103", "441632960104"]
     assert api.templates() == [
         "/GetAccounts/{License}/{ICustomer}", "/GetProducts/{License}",
+        # where the new account IDs are in use: one read per main product, not per account (H5)
+        "/GetProductAccounts/{License}/{IProduct}", "/GetProductAccounts/{License}/{IProduct}",
+        "/GetProductAccounts/{License}/{IProduct}",
         "/CreateAccounts", "/CreateAccounts",           # one per distinct product, config order
         "/GetAccounts/{License}/{ICustomer}",           # read-back: CreateAccounts names one account only (A8)
         "/UpdateAccount", "/UpdateAccountByProductAddons/{License}",
@@ -400,11 +409,13 @@ def test_a_failed_create_applies_follow_ups_to_what_exists_and_reports_the_rest(
     api = seeded()
     api.fail["/CreateAccounts"] = (ServerError("500 boom"), False)
     config = [{"account_id": "441632960301", "product": 1}, {"account_id": "441632960302", "product": 2}]
-    with pytest.raises(IncompleteChangeError) as info:
-        run(api, config)
-    assert "500 boom" in str(info.value) and "create 441632960301" in str(info.value)
-    assert api.templates().count("/CreateAccounts") == 1                      # the second product waits for the next run
-    assert run(api, config)["created"] == ["441632960301", "441632960302"]
+    result = run(api, config)
+    # the other product's request is still sent; the read-back shows 301 missing, and only it is sent again (H6)
+    creates = [body["AccountRequest"]["AccountsToCreate"] for template, body in api.writes() if template == "/CreateAccounts"]
+    assert [[entry["AcntId"] for entry in entries] for entries in creates] == [
+        ["441632960301"], ["441632960302"], ["441632960301"]]
+    assert result["created"] == ["441632960301", "441632960302"]
+    assert run(api, config)["changed"] is False
 
 
 # -- account_addon ---------------------------------------------------------------------------

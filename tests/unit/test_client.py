@@ -516,7 +516,17 @@ def test_connection_refused_everywhere_is_transport_error(make_client, rec):
     assert cli.stats == {"requests": 3, "retries": 2}
     assert info.value.status is None
     assert_no_secret(info.value, rec)
-    assert "Max retries exceeded with url: /CreateAccounts/********" in str(info.value)
+    # A short message (H8): what failed and where, no urllib3 connection-pool text.
+    assert str(info.value).endswith("connection refused after 3 attempt(s): Connection refused (127.0.0.1:%d)" % port)
+    assert "Max retries" not in str(info.value) and "urllib3" not in str(info.value)
+
+
+def test_connection_refused_fails_within_a_few_seconds_with_default_retries(make_client):
+    sleeps = []
+    cli = client_mod.PortaPlusClient("http://127.0.0.1:%d" % free_port(), LICENSE, retries=3, sleep=sleeps.append)
+    with pytest.raises(TransportError):
+        cli.call(GET_ACCOUNTS, path={"ICustomer": 1})
+    assert len(sleeps) == 3 and sum(sleeps) <= 3 * client_mod.REFUSED_MAX_BACKOFF
 
 
 def test_safe_get_read_timeout_retried_then_transport_error(server, make_client, rec):
@@ -600,10 +610,11 @@ def test_error_without_response_status_uses_reason_phrase(server, make_client):
     server.on("/GetAccounts/%s/1" % LICENSE, Reply(404, raw=b"404", headers={"Content-Type": "text/plain"}, reason="Not Found"))
     server.on("/GetAccounts/%s/2" % LICENSE, Reply(500, {"AvailableBalance": 0, "ContentId": 0}, reason="InvalidOperationException"))
     cli = make_client(server.url)
-    with pytest.raises(NotFoundError) as info:
+    # A plain 404 is not ServiceStack's answer: a wrong url, not a missing object (H8).
+    with pytest.raises(client_mod.NotTheApiError) as info:
         cli.call(GET_ACCOUNTS, path={"ICustomer": 1})
-    assert str(info.value) == "Product GET /GetAccounts/{License}/{ICustomer} failed: 404 Not Found"
-    assert info.value.server_message == "Not Found"
+    assert not isinstance(info.value, NotFoundError)
+    assert "this URL does not look like a Porta Plus 2 API: %s answered 404 Not Found with text/plain" % server.url in str(info.value)
     with pytest.raises(ServerError) as info:
         cli.call(GET_ACCOUNTS, path={"ICustomer": 2})
     assert str(info.value) == "Product GET /GetAccounts/{License}/{ICustomer} failed: 500 InvalidOperationException"
@@ -624,8 +635,33 @@ def test_success_false_is_server_error(server, make_client):
 
 def test_non_json_success_is_server_error(server, make_client):
     server.on("/GetAccounts/%s/1" % LICENSE, Reply(200, raw=b"<html>proxy login</html>", headers={"Content-Type": "text/html"}))
-    with pytest.raises(ServerError, match="not JSON"):
+    with pytest.raises(client_mod.NotTheApiError, match="does not look like a Porta Plus 2 API: .* with text/html, not JSON"):
         make_client(server.url).call(GET_ACCOUNTS, path={"ICustomer": 1})
+
+
+def test_foreign_route_table_404_is_not_the_api(server, make_client):
+    server.on("/GetAccounts/%s/1" % LICENSE, Reply(404, {"ResponseStatus": {
+        "ErrorCode": "NotFound", "Message": "Handler for Request not found (404):\n  Request.PathInfo: /GetAccounts/x/1"}}))
+    with pytest.raises(client_mod.NotTheApiError, match="does not look like a Porta Plus 2 API"):
+        make_client(server.url).call(GET_ACCOUNTS, path={"ICustomer": 1})
+
+
+def test_action_names_what_the_user_did(server, make_client):
+    server.on("/GetAccounts/%s/1" % LICENSE, Reply(404, {"ResponseStatus": {"ErrorCode": "NotFound", "Message": "Customer 1 not found"}}))
+    with pytest.raises(NotFoundError) as info:
+        make_client(server.url).call(GET_ACCOUNTS, path={"ICustomer": 1}, action="reading the accounts of customer 1")
+    assert str(info.value).startswith("reading the accounts of customer 1 failed: 404 NotFound")
+    assert "Product" not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", ["abc/def==", "/leading", " padded", "tab\there"])
+def test_license_that_cannot_travel_is_refused_without_showing_it(bad):
+    with pytest.raises(ValueError) as info:
+        client_mod.PortaPlusClient("http://127.0.0.1:1", bad)
+    assert bad not in str(info.value) and bad.strip() not in str(info.value)
+    for part in bad.split("/"):
+        if len(part) > 2:
+            assert part.strip() not in str(info.value)
 
 
 def test_errors_survive_pickling_without_secret(server, make_client):
@@ -651,14 +687,14 @@ def test_redaction_of_license_and_added_secrets(server, make_client):
 
 
 def test_special_license_is_redacted_in_encoded_url(make_client, rec):
-    secret = "LIC SECRET/ü?x"
+    secret = "LIC SECRET ü?x#"
     port = free_port()
     cli = make_client("http://127.0.0.1:%d" % port, license=secret, retries=0)
     with pytest.raises(TransportError) as info:
         cli.call(GET_ACCOUNTS, path={"ICustomer": 1})
-    assert "LIC%20SECRET%2F%C3%BC%3Fx" not in str(info.value)
+    assert "LIC%20SECRET%20%C3%BC%3Fx%23" not in str(info.value)
     assert_no_secret(info.value, rec, secret)
-    assert "/GetAccounts/********/1" in str(info.value)
+    assert "GetAccounts" in str(info.value)
 
 
 def test_log_lines_are_redacted_and_one_per_request(server, make_client, rec):

@@ -36,7 +36,7 @@ class FakeApi:
     def ops(self):
         return [op for op, _path in self.calls]
 
-    def call(self, route, path=None, body=None, query=None):
+    def call(self, route, path=None, body=None, query=None, action=None):
         op = route.template.split("/")[1]
         path = dict(path or {})
         self.calls.append((op, path))
@@ -146,9 +146,10 @@ def test_rename_and_move_update_the_existing_record_in_place():
     assert api.writes() == [("UpdateCustomerExtension", {"ExtensionRecordId": 7001, "Name": "Front Desk",
                                                          "Id": "101", "IAccount": 5003})]
     assert api.by_number()["101"]["i_c_ext"] == 7001
-    assert result["diff"] == {
-        "before": {"101": {"number": "101", "name": "Reception", "account_id": "441632960001"}},
-        "after": {"101": {"number": "101", "name": "Front Desk", "account_id": "441632960003"}}}
+    assert result["diff"] == [{
+        "before_header": "extension 101", "after_header": "extension 101 (changed)",
+        "before": '"101":\n  name: "Reception"\n  account_id: "441632960001"\n',
+        "after": '"101":\n  name: "Front Desk"\n  account_id: "441632960003"\n'}]
 
 
 def test_rename_only_keeps_the_account_without_reading_accounts():
@@ -244,7 +245,7 @@ def test_overridden_guard_fails_before_writing():
 
 # -- validation ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("number", ["", "10a", "１０１", "1 01", "+101", "-1", "10.1", "1" * (ext.NUMBER_MAX_LENGTH + 1)])
+@pytest.mark.parametrize("number", ["", "10a", "１０１", "1 01", "+101", "-1", "10.1", "1" * (16 + 1)])
 def test_numbers_must_be_digits(number):
     message = failure(FakeApi(), [{"number": "101", "name": "Reception"}, {"number": number, "name": "X"}])
     assert message.startswith("config[1].number:")
@@ -317,7 +318,7 @@ def test_deleted_checks_numbers_but_not_names():
 
 def test_unknown_customer_is_bad_input_on_customer():
     class NoCustomer(FakeApi):
-        def call(self, route, path=None, body=None, query=None):
+        def call(self, route, path=None, body=None, query=None, action=None):
             raise NotFoundError("404")
     with pytest.raises(InputError) as err:
         Engine(ext.ExtensionSpec(NoCustomer(), 4242)).run(None, "gathered")

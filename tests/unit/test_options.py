@@ -115,7 +115,7 @@ def test_client_from_module_builds_the_client():
     ({"url": "ftp://pp.example"}, "url must be an http:// or https:// URL with a host name, got 'ftp://pp.example'"),
     ({"url": "pp.example"}, "url must be an http:// or https:// URL with a host name, got 'pp.example'"),
     ({"url": "https://"}, "got 'https://'"),
-    ({"url": "https://user:pw-xyz@pp.example:bad"}, "url must be an http:// or https:// URL with a host name, got 'https://user:********@pp.example:bad'"),
+    ({"url": "https://user:pw-xyz@pp.example:bad"}, "url must be an http:// or https:// URL with a host name, got 'https://********@pp.example:bad'"),
     ({"url": ""}, "url is required"),
     ({"url": None}, "PORTAPLUS_URL"),
     ({"license": ""}, "license is required"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import accounts, active_calls, cdrs, extensions, products
+from . import accounts, active_calls, cdrs, customers, extensions, products
 from .base import Call
 from .cdrs import CdrPager
 
@@ -17,7 +17,7 @@ Handler = Callable[[Call], dict]
 
 HANDLERS: dict[str, Handler] = {
     **extensions.HANDLERS, **cdrs.HANDLERS, **products.HANDLERS, **accounts.HANDLERS,
-    **active_calls.HANDLERS,
+    **active_calls.HANDLERS, **customers.HANDLERS,
 }
 
 

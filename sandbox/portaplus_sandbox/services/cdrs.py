@@ -180,7 +180,8 @@ def account_cdrs(call: Call) -> dict:
 
 def account_statistics(call: Call) -> dict:
     """Per-account counts and durations (seconds) keyed by account ID, plus TotalUsage."""
-    ids = call.product_ids(call.text("i_product"))
+    text = call.text("i_product")
+    ids = None if text.strip() == "0" else call.product_ids(text)      # "0": every product (L6)
     where = _of_customer(call, i_products=ids, **_direction(call))
     days = max(((where.end or call.now) - (where.start or call.now)) / 86_400, 1)
     summary, total_calls, total_seconds, total_cost = {}, 0, 0, 0.0

@@ -103,6 +103,7 @@ def product_account(account: sqlite3.Row, addons: Sequence[sqlite3.Row],
         "Type": "Account", "ExtensionNumber": account["extension_number"], "fullname": full_name,
         "ActiveAddons": [assigned_addon(a) for a in addons],
         "MainProductName": account["product_name"],
+        "ICustomerSite": account["i_customer_site"],
         "activation_date": utc(account["activation_date"]),
         "issue_date": utc(account["issue_date"]),
     })
@@ -157,6 +158,30 @@ def account_customer_details(account: sqlite3.Row, customer: sqlite3.Row) -> dic
         "AccountState": "blocked" if account["blocked"] else "open",
         "Note": account["Note"], "ICustomer": customer["i_customer"],
     }
+
+
+# -- customers and sites ----------------------------------------------------------------------
+
+def customer_site(site: sqlite3.Row) -> dict:
+    """CustomerSiteInfo (service features are not modelled: an empty list)."""
+    return {"i_customer_site": site["i_customer_site"], "name": site["name"],
+            "i_customer": site["i_customer"], "service_features": [], "used": site["used"],
+            "usedSpecified": True}
+
+
+def customer_short_info(customer: sqlite3.Row, sites: Sequence[sqlite3.Row] | None) -> dict:
+    """One CustomersShortInfo entry (its shape is ours, L1); `sites` None leaves them out."""
+    result = {
+        "ICustomer": customer["i_customer"], "Name": customer["name"],
+        "FirstName": customer["first_name"], "LastName": customer["last_name"],
+        "Email": customer["email"], "Phone1": customer["phone"], "City": customer["city"],
+        "Country": customer["country"], "Currency": customer["currency"],
+        "Balance": customer["balance"], "CreditLimit": customer["credit_limit"],
+        "availableBalance": round(customer["credit_limit"] - customer["balance"], 4),
+    }
+    if sites is not None:
+        result["sites"] = [customer_site(site) for site in sites]
+    return result
 
 
 # -- extensions -------------------------------------------------------------------------------

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: accounts
+short_description: Porta Plus 2 accounts as inventory hosts
+version_added: 0.2.0
+author:
+  - portaplus.softswitch maintainers (@portaplus)
+description:
+  - Every open account of the chosen customers becomes a host. Its name is the account ID; only characters that
+    Ansible host patterns would misread (blanks, C(,) C(:) C(!) C(&) C(*) C(?) C([) C(]) C(/) C(#), quotes and a
+    leading C(@) or C(~)) are replaced by C(_). The raw ID is kept in the C(account_id) host variable.
+  - Host variables are C(account_id), C(i_account), C(customer), C(customer_name), C(product), C(product_id),
+    C(addons), C(blocked), C(bill_status), C(extension), C(site), C(site_id), C(sip_registered), C(live_calls),
+    C(online), C(first_name), C(last_name), C(email), C(balance), C(credit_limit), C(currency), and
+    C(cdr_statistics) when O(cdr_statistics_days) is set. Passwords and the License are never among them.
+  - "Every account joins the groups C(customer_<id>), C(product_<product name>) and, when it is on a site,
+    C(site_<customer id>_<site name>); blocked accounts also join C(blocked), and online accounts (SIP-registered,
+    or on a call now) join C(online). Group names are made safe the way Ansible does it (C(Hosted PBX Seat) gives
+    C(product_Hosted_PBX_Seat))."
+  - "Requests grow with customers, not accounts: one request lists the customers and their sites, one per customer
+    reads its accounts, and one reads the live calls of all of them. O(sip_status) and O(cdr_statistics_days) add one
+    request per customer each. Customers are read concurrently, at most O(max_workers) at a time."
+  - The inventory source is a YAML file whose name ends in C(portaplus.yml), C(portaplus.yaml),
+    C(portaplus_accounts.yml) or C(portaplus_accounts.yaml), and whose O(plugin) is V(portaplus.softswitch.accounts).
+  - Set the License in the E(PORTAPLUS_LICENSE) environment variable rather than in the file.
+extends_documentation_fragment:
+  - portaplus.softswitch.connection.plugins
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; the file must say V(portaplus.softswitch.accounts).
+    type: str
+    required: true
+    choices: [portaplus.softswitch.accounts]
+  customers:
+    description:
+      - The customer ids whose accounts become hosts.
+      - When omitted, every customer the License sees.
+      - An id the License does not see fails the run, naming this option, before any account is read.
+    type: list
+    elements: int
+  sip_status:
+    description:
+      - Also read each customer's SIP registrations (one more request per customer) and set C(sip_registered).
+      - When V(false), C(sip_registered) is V(null) (not known) and C(online) means on a call now.
+    type: bool
+    default: false
+  cdr_statistics_days:
+    description:
+      - When greater than V(0), add C(cdr_statistics) to every host, with its calls and seconds, outgoing and incoming,
+        over the last this many days. This costs one C(GetAccountCDRStatistics) request per customer.
+      - V(0) (the default) reads no statistics. At most V(366).
+    type: int
+    default: 0
+  max_workers:
+    description:
+      - How many customers are read at the same time, from V(1) to V(16).
+    type: int
+    default: 4
+notes:
+  - With O(cache=true) a second run within O(cache_timeout) sends no request at all. The cache holds the host
+    variables only; its key is derived from the inventory file's path and a digest of the URL, License and
+    options, so a different License never reads another's cache. Use C(--flush-cache) to read afresh.
+seealso:
+  - module: portaplus.softswitch.customer_info
+  - plugin: portaplus.softswitch.active_calls
+    plugin_type: lookup
+'''
+
+EXAMPLES = r'''
+# portaplus.yml: every account of every customer the License sees.
+# PORTAPLUS_URL and PORTAPLUS_LICENSE come from the environment:
+#   ansible-inventory -i portaplus.yml --graph
+plugin: portaplus.softswitch.accounts
+
+# portaplus.yml: two customers, SIP registrations, 30 days of call statistics, cached for an hour,
+# extra groups and variables.
+# plugin: portaplus.softswitch.accounts
+# url: https://api.example.com
+# validate_certs: true
+# ca_path: /etc/ssl/certs/internal-ca.pem
+# timeout: 10
+# retries: 2
+# customers: [1001, 1002]
+# sip_status: true
+# cdr_statistics_days: 30
+# max_workers: 2
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/portaplus-inventory
+# cache_timeout: 3600
+# compose:
+#   ansible_host: "'sip.example.com'"
+#   talk_minutes: cdr_statistics.seconds // 60
+# groups:
+#   busy: live_calls > 1
+#   with_recording: "'Call Recording' in addons"
+# keyed_groups:
+#   - key: bill_status
+#     prefix: bill
+# strict: true
+'''
+
+import hashlib
+import json
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account_inventory import default_groups, read_inventory
+from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.options import ConnectionOptionError, client_from_plugin
+
+_FILE_ENDINGS = ("portaplus.yml", "portaplus.yaml", "portaplus_accounts.yml", "portaplus_accounts.yaml")
+_READ_OPTIONS = ("customers", "sip_status", "cdr_statistics_days")
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "portaplus.softswitch.accounts"
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(_FILE_ENDINGS)
+
+    def _cache_key(self, path):
+        """The path's key plus a digest of what decides the data, so another License, URL or
+        customer list never reads this cache. A digest only: the cache never holds the License."""
+        decisive = [self.get_option(name) for name in ("url", "license") + _READ_OPTIONS]
+        digest = hashlib.sha256(json.dumps(decisive, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+        return "%s_%s" % (self.get_cache_key(path), digest)
+
+    def _fetch(self):
+        try:
+            client = client_from_plugin(self)
+        except ConnectionOptionError as exc:
+            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % exc)
+        redact = client.redact
+        client.close()
+
+        def client_factory():
+            return client_from_plugin(self)
+
+        try:
+            return read_inventory(client_factory, customers=self.get_option("customers"),
+                                  sip_status=self.get_option("sip_status"),
+                                  cdr_statistics_days=self.get_option("cdr_statistics_days"),
+                                  max_workers=self.get_option("max_workers"))
+        except (PortaPlusError, ValueError) as exc:
+            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % redact(str(exc)))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self._cache_key(path)
+        use_cache = self.get_option("cache")
+        hosts = None
+        if use_cache and cache:
+            try:
+                hosts = self._cache[cache_key]
+            except KeyError:
+                hosts = None
+        if hosts is None:
+            hosts = self._fetch()
+            if use_cache:
+                self._cache[cache_key] = hosts
+        self._populate(hosts)
+
+    def _populate(self, hosts):
+        strict = self.get_option("strict")
+        compose = self.get_option("compose")
+        groups = self.get_option("groups")
+        keyed_groups = self.get_option("keyed_groups")
+        safe_names = {}
+        inventory = self.inventory
+        for name, hostvars in hosts.items():
+            inventory.add_host(name)
+            for key, value in hostvars.items():
+                inventory.set_variable(name, key, value)
+            for group in default_groups(hostvars):
+                safe = safe_names.get(group)
+                if safe is None:
+                    safe = safe_names[group] = inventory.add_group(self._sanitize_group_name(group))
+                inventory.add_child(safe, name)
+            if compose:
+                self._set_composite_vars(compose, hostvars, name, strict=strict)
+            if groups:
+                self._add_host_to_composed_groups(groups, hostvars, name, strict=strict)
+            if keyed_groups:
+                self._add_host_to_keyed_groups(keyed_groups, hostvars, name, strict=strict)
