@@ -225,9 +225,9 @@ EXAMPLES = r'''
     retries: 2
   register: current
 
-- name: Show Alice's balance, a read-only fact kept beside the config items
+- name: Show Dana's balance, a read-only fact kept beside the config items
   ansible.builtin.debug:
-    msg: "{{ current.facts['441632960001'].balance }}"
+    msg: "{{ current.facts['441632960010'].balance }}"
 
 - name: Apply customer 1001's accounts as they are; no change, since gathered is exactly the config shape
   portaplus.softswitch.accounts:
