@@ -10,14 +10,19 @@ PYTEST_WORKERS ?= 2
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
 .PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench bench-cdr-export clean
+.PHONY: lint galaxy docs docs-lint changelog-check ee
 
 venv: $(STAMP)
+# pip's log goes to $(VENV_LOG); it is printed only when the install fails.
+VENV_LOG := $(VENV)/install.log
 $(STAMP): requirements-dev.txt requirements.txt sandbox/pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -e sandbox
-	touch $(STAMP)
+	@echo "Installing the development environment into $(VENV)/ (log: $(VENV_LOG))"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@( $(BIN)/python -m pip install --upgrade pip && \
+	   $(BIN)/python -m pip install -r requirements-dev.txt && \
+	   $(BIN)/python -m pip install -e sandbox ) > $(VENV_LOG) 2>&1 \
+	  || { cat $(VENV_LOG); echo "pip install failed (log above, also in $(VENV_LOG))"; exit 1; }
+	@touch $(STAMP)
 
 collection-path:
 	@$(PYTHON) tests/collection_path.py
@@ -38,10 +43,51 @@ sanity: venv
 integration: venv
 	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
-# One pytest run for unit, sandbox and integration tests, so its closing line counts them all.
+# One pytest run for unit, sandbox and integration tests and the gates (tests/gates runs
+# sanity, lint, galaxy, docs-lint, changelog-check and ee), so its closing line counts them all.
 test: venv
-	$(MAKE) sanity
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+
+# --- The ecosystem's gates (each runs alone too; tests/gates/test_gates.py runs them in `make test`)
+# Tools run with the venv first on PATH and the checkout as portaplus.softswitch.
+TOOL_ENV = PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$$($(PYTHON) tests/collection_path.py)
+BUILD := .build
+
+# ansible-lint's production profile over the whole repository, no skips; yamllint on fragments.
+lint: venv
+	$(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline --nocolor -q
+	$(BIN)/yamllint --strict changelogs/
+
+# Build the tarball and run Galaxy's importer on it offline (tools/galaxy-importer.cfg).
+galaxy: venv
+	rm -rf $(BUILD)/galaxy && mkdir -p $(BUILD)/galaxy
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/galaxy
+	cd $(BUILD)/galaxy && PATH=$(BIN):$$PATH GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg \
+	  $(BIN)/python -m galaxy_importer.main portaplus-softswitch-*.tar.gz > importer.log 2>&1 \
+	  || { cat importer.log; exit 1; }
+	@! grep -E '^ERROR' $(BUILD)/galaxy/importer.log
+	@grep -E '^WARNING' $(BUILD)/galaxy/importer.log || true
+	@tail -1 $(BUILD)/galaxy/importer.log
+
+# antsibull-docs: plugin docs and the docsite pages (Markdown converted on a staged copy).
+docs-lint: venv
+	$(BIN)/python tools/docsite.py lint
+
+# The docsite in docs/build/html (slow; not part of `make test`, docs-lint is).
+docs: venv
+	$(BIN)/python tools/docsite.py build
+
+# Fragments are valid, and plugins/ or roles/ never change without one (tools/check_fragments.py).
+changelog-check: venv
+	$(TOOL_ENV) $(BIN)/antsibull-changelog lint
+	$(BIN)/python tools/check_fragments.py
+
+# The execution-environment build context in .build/ee (no container engine needed).
+ee: venv
+	rm -rf $(BUILD)/ee $(BUILD)/ee-collection && mkdir -p $(BUILD)/ee-collection
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/ee-collection
+	mv $(BUILD)/ee-collection/portaplus-softswitch-*.tar.gz $(BUILD)/ee-collection/portaplus-softswitch.tar.gz
+	$(BIN)/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee --output-filename Containerfile
 
 # The main job against a fresh sandbox: `portaplus-sandbox run` starts it, points
 # PORTAPLUS_URL/PORTAPLUS_LICENSE at it for examples/demo.sh (the README's walkthrough:
@@ -69,7 +115,7 @@ bench-cdr-export: venv
 	$(BIN)/python benchmarks/cdr_export.py
 
 clean:
-	rm -rf $(VENV) tests/output
+	rm -rf $(VENV) tests/output $(BUILD) docs/build .ansible
 
 # The customer role's molecule scenario alone (make test runs it through tests/integration/test_molecule.py).
 molecule: venv

@@ -51,7 +51,7 @@ except ImportError:
     _PRE_SEND_CAUSES = ()
 
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "portaplus.softswitch/%s" % COLLECTION_VERSION
 
 REDACTED = "********"

@@ -129,7 +129,7 @@ seealso:
 EXAMPLES = r'''
 - name: A PBX seat with call recording
   portaplus.softswitch.account:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     account_id: "441632960010"
@@ -146,7 +146,7 @@ EXAMPLES = r'''
     addons: [Call Recording]
     purge_addons: true
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
   register: seat

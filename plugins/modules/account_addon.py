@@ -61,7 +61,7 @@ seealso:
 EXAMPLES = r'''
 - name: Give Alice call recording
   portaplus.softswitch.account_addon:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     account_id: "441632960001"
@@ -79,7 +79,7 @@ EXAMPLES = r'''
     addon: 13
     state: absent
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
 '''

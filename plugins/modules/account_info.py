@@ -60,7 +60,7 @@ seealso:
 EXAMPLES = r'''
 - name: Every account of Acme
   portaplus.softswitch.account_info:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
   register: acme
@@ -72,7 +72,7 @@ EXAMPLES = r'''
     blocked: true
     search: archer
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
 

@@ -151,7 +151,7 @@ seealso:
 EXAMPLES = r'''
 - name: Two PBX seats with voicemail to e-mail, one trunk that is blocked for now
   portaplus.softswitch.accounts:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     config:
@@ -196,11 +196,11 @@ EXAMPLES = r'''
         first_name: Zoë
         last_name: Łukasiewicz
 
-- name: The customer has exactly these accounts; terminate at most one other (irreversible)
+- name: The customer has exactly these accounts; terminate at most four others (irreversible)
   portaplus.softswitch.accounts:
     customer: 1001
     state: overridden
-    max_deletions: 1
+    max_deletions: 4
     config:
       - account_id: "441632960010"
         product: Hosted PBX Seat
@@ -220,14 +220,14 @@ EXAMPLES = r'''
     customer: 1001
     state: gathered
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
   register: current
 
-- name: Show Alice's balance, a read-only fact kept beside the config items
+- name: Show Dana's balance, a read-only fact kept beside the config items
   ansible.builtin.debug:
-    msg: "{{ current.facts['441632960001'].balance }}"
+    msg: "{{ current.facts['441632960010'].balance }}"
 
 - name: Apply customer 1001's accounts as they are; no change, since gathered is exactly the config shape
   portaplus.softswitch.accounts:

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: cdr_export
 short_description: Export the call detail records (CDRs) of a Porta Plus 2 customer or account to a CSV or JSON lines file
-version_added: 0.1.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
@@ -114,12 +114,12 @@ seealso:
 EXAMPLES = r'''
 - name: Last month's calls of customer 1001 as CSV
   portaplus.softswitch.cdr_export:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     from_date: last_month
     to_date: last_month
-    dest: /srv/reports/acme-last-month.csv
+    dest: /tmp/acme-last-month.csv
   register: export
 
 - name: Say what was exported
@@ -135,7 +135,7 @@ EXAMPLES = r'''
     outgoing_only: true
     format: jsonl
     compress: true
-    dest: /srv/reports/441632960001-2026-10.jsonl.gz
+    dest: /tmp/441632960001-2026-10.jsonl.gz
 
 - name: Only the customer-level records of the last 24 hours, exported again even if unchanged
   portaplus.softswitch.cdr_export:
@@ -146,7 +146,7 @@ EXAMPLES = r'''
     dest: /tmp/acme-24h.csv
     force: true
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 60
     retries: 3
 '''

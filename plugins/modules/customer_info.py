@@ -50,7 +50,7 @@ seealso:
 EXAMPLES = r'''
 - name: Every customer of the License
   portaplus.softswitch.customer_info:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
   register: everyone
 
@@ -63,7 +63,7 @@ EXAMPLES = r'''
     search: acme
     sites: true
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
   register: acme

@@ -63,7 +63,7 @@ seealso:
 EXAMPLES = r'''
 - name: Extension 101 rings Alice's account
   portaplus.softswitch.extension:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     number: "101"
@@ -88,7 +88,7 @@ EXAMPLES = r'''
     number: "150"
     state: absent
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
 '''

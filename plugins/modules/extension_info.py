@@ -61,7 +61,7 @@ seealso:
 EXAMPLES = r'''
 - name: List the extensions of Acme Ltd
   portaplus.softswitch.extension_info:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
   register: acme
@@ -79,7 +79,7 @@ EXAMPLES = r'''
     products: [2]
     unavailable_numbers: true
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
   register: seats

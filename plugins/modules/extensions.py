@@ -76,7 +76,7 @@ seealso:
 EXAMPLES = r'''
 - name: Make sure reception and sales exist and ring the right accounts
   portaplus.softswitch.extensions:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     config:
@@ -130,7 +130,7 @@ EXAMPLES = r'''
     customer: 1001
     state: gathered
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
   register: current

@@ -41,7 +41,7 @@ seealso:
 EXAMPLES = r'''
 - name: The whole catalogue
   portaplus.softswitch.product_info:
-    url: https://api.example.com
+    url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
   register: catalogue
 
@@ -54,7 +54,7 @@ EXAMPLES = r'''
     currency: GBP
     search: call
     validate_certs: true
-    ca_path: /etc/ssl/certs/internal-ca.pem
+    ca_path: /etc/ssl/certs/internal-ca.pem  # real server only: your CA bundle
     timeout: 10
     retries: 2
   register: calling

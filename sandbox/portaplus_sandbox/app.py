@@ -144,6 +144,7 @@ class Exchange:
     write: bool = False
     committed: bool = False
     fault: str | None = None
+    text_case: str | None = None    # ?jsconfig=TextCase:CamelCase and friends (JSON, JSV)
     secrets: set[str] = field(default_factory=set)
     socket: Any = None          # the client connection, for faults that cut it
 
@@ -195,6 +196,7 @@ class SandboxApp:
         path, suffix_format = split_format_suffix(request.path)
         segments = [segment for segment in path.split("/") if segment]      # `//` dropped
         x.fmt = _negotiate(request, suffix_format)
+        x.text_case = wire.text_case_of(request.args.get("jsconfig"))
         try:
             endpoint, args = self.adapter.match("/" + "/".join(segments), method=request.method)
         except (NotFound, MethodNotAllowed):          # a wrong verb does not match either
@@ -206,7 +208,7 @@ class SandboxApp:
             if oneway:
                 return Response(status=204)
             try:
-                body, content_type = wire.render(x.fmt, route.op + "Response", result)
+                body, content_type = wire.render(x.fmt, route.op + "Response", result, x.text_case)
             except ValueError as exc:                  # a handler returned a bad member
                 traceback.print_exc(file=sys.stderr)
                 raise ApiError(500, "SerializationException", str(exc)) from exc
@@ -323,7 +325,7 @@ class SandboxApp:
 
     def _error(self, request: Request, x: Exchange, error: ApiError) -> Response:
         body, content_type = wire.render_error(x.fmt, error.status, error.error_code,
-                                               error.message, error.field_errors)
+                                               error.message, error.field_errors, x.text_case)
         return self._respond(request, x, body, content_type, error.status, error.error_code,
                              error.headers)
 

@@ -1,7 +1,7 @@
 """Schema of every DTO the sandbox speaks (request, response and nested types).
 
-Source: ../shared/api/API_FACTS.md §1-2 and the five seed metadata pages (the seeds win on
-member names and order).  Each type is declared once with ``dto(name, namespace, members...)``
+Source: API_FACTS.md §1-2 and the five seed metadata pages in sandbox/reference/ (the seeds
+win on member names and order).  Each type is declared once with ``dto(name, namespace, members...)``
 where a member is ``"Name:type"`` or ``"Name:type=default"`` (a constructor default the
 metadata sample reveals, §1.8).  Members are listed in declaration order, which is the
 JSON/JSV/CSV wire order; XML order is derived (see ``Dto.xml_members``).

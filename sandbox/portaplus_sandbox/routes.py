@@ -1,7 +1,7 @@
 """The custom routes the sandbox serves, as data: (verb, template, operation).
 
-Transcribed from the metadata pages (API_FACTS.md §2.1-2.8 and the seed pages in
-shared/api/seeds/), in page order: where two templates have the same shape the first one
+Transcribed from the metadata pages (API_FACTS.md §2.1-2.8 and the seed pages kept in
+sandbox/reference/), in page order: where two templates have the same shape the first one
 registered wins (ServiceStack's rule, §C.3, assumption A18), so the order matters.
 """
 

@@ -590,7 +590,12 @@ def _number(value: Any, kind: str) -> str:
 
 
 class _TextWriter:
-    """Renders a value as text by walking the schema; subclasses choose the syntax."""
+    """Renders a value as text by walking the schema; subclasses choose the syntax.
+    ``rename`` maps DTO member names for ServiceStack's ``?jsconfig=TextCase:...``; keys of
+    dictionaries are data and keep their case."""
+
+    def __init__(self, rename: Callable[[str], str] | None = None):
+        self.rename = rename
 
     def value(self, ref: TypeRef, value: Any) -> str:
         if value is None:
@@ -603,7 +608,8 @@ class _TextWriter:
                                  for key, item in value.items()])
         if ref.kind == "dto":
             dto = _dto(ref.name)
-            return self.mapping([(name, self.value(member_ref, member_value))
+            rename = self.rename
+            return self.mapping([(rename(name) if rename else name, self.value(member_ref, member_value))
                                  for name, member_ref, member_value in _fields(dto, value)
                                  if member_value is not None])   # null members are omitted
         if ref.kind == "enum" or ref.name == "string":
@@ -731,6 +737,60 @@ def _json_dto_renderer(dto_name: str) -> Callable[[Any], str]:
         return "{" + ",".join(parts) + "}"
 
     return render
+
+
+# --------------------------------------------------------------------------- ?jsconfig= text case
+
+def camel_case(name: str) -> str:
+    """ServiceStack.Text's ToCamelCase: the leading run of capitals is lowered, except the
+    last one when a lower-case letter follows (ICustomer -> iCustomer, URL -> url)."""
+    chars = list(name)
+    for i, char in enumerate(chars):
+        following = chars[i + 1] if i + 1 < len(chars) else "A"
+        if char.isupper() and char.isascii() and (i == 0 or (following.isupper() and following.isascii())):
+            chars[i] = char.lower()
+        else:
+            break
+    return "".join(chars)
+
+
+def snake_case(name: str) -> str:
+    """ServiceStack.Text's ToLowercaseUnderscore: camelCase, then `_` + lower-case before
+    every other character that is not a lower-case letter, a digit or `_`."""
+    return "".join(char if char.isdigit() or char.islower() or char == "_" else "_" + char.lower()
+                   for char in camel_case(name))
+
+
+TEXT_CASES = {"camelcase": camel_case, "snakecase": snake_case}
+_CASED_WRITERS = {(fmt, case): writer_class(rename)
+                  for case, rename in TEXT_CASES.items()
+                  for fmt, writer_class in (("json", _JsonWriter), ("jsv", _JsvWriter))}
+_JSCONFIG_KEYS = {"textcase": "textcase", "tc": "textcase",
+                  "emitcamelcasenames": "camelcase", "eccn": "camelcase",
+                  "emitlowercaseunderscorenames": "snakecase", "elun": "snakecase"}
+_TEXT_CASE_VALUES = {"camelcase": "camelcase", "cc": "camelcase", "snakecase": "snakecase", "sc": "snakecase",
+                     "pascalcase": None, "pc": None, "default": None}
+
+
+def text_case_of(jsconfig: str | None) -> str | None:
+    """The member-name case a ``?jsconfig=`` value asks for: "camelcase", "snakecase" or None.
+
+    ServiceStack reads comma-separated ``Name:value`` pairs, names case-insensitive with
+    short aliases; a bare name means ``true``: ``TextCase:CamelCase``, ``tc:cc``,
+    ``EmitCamelCaseNames:true``, ``emitCamelCaseNames``, ``EmitLowercaseUnderscoreNames``.
+    Other settings are accepted and ignored."""
+    case = None
+    for item in (jsconfig or "").split(","):
+        name, _, value = item.partition(":")
+        setting = _JSCONFIG_KEYS.get(name.strip().lower())
+        value = value.strip().lower() or "true"
+        if setting == "textcase":
+            case = _TEXT_CASE_VALUES.get(value, case)
+        elif setting and value in ("true", "1"):
+            case = setting
+        elif setting and case == setting:          # EmitCamelCaseNames:false
+            case = None
+    return case
 
 
 def _render_json(dto: Dto, value: dict | None) -> str:
@@ -946,12 +1006,17 @@ def parse_soap(body: bytes, version: str) -> tuple[str, dict]:
 _RENDER = {"json": _render_json, "xml": _render_xml, "jsv": _render_jsv, "csv": _render_csv}
 
 
-def render(fmt: str, dto_name: str, value: dict | None) -> tuple[bytes, str]:
+def render(fmt: str, dto_name: str, value: dict | None, text_case: str | None = None) -> tuple[bytes, str]:
     """Serialise ``value`` as ``dto_name`` in ``fmt`` (json, xml, jsv, csv, soap11, soap12).
 
+    ``text_case`` ("camelcase", "snakecase", see ``text_case_of``) renames the members in
+    JSON and JSV, as ServiceStack.Text does; XML, CSV and SOAP keep the declared names.
     Unknown keys in ``value`` raise ValueError (a handler bug, not a client error)."""
     if fmt in ("soap11", "soap12"):
         return render_soap(fmt[-2:], dto_name, value)
+    cased = _CASED_WRITERS.get((fmt, text_case)) if text_case else None
+    if cased is not None:
+        return cased.value(TypeRef("dto", dto_name), value or {}).encode("utf-8"), CONTENT_TYPES[fmt]
     try:
         writer = _RENDER[fmt]
     except KeyError:
@@ -968,7 +1033,8 @@ def _error_value(error_code: str, message: str,
 
 
 def render_error(fmt: str, status_code: int, error_code: str, message: str,
-                 field_errors: Iterable[tuple[str, str, str]] = ()) -> tuple[bytes, str]:
+                 field_errors: Iterable[tuple[str, str, str]] = (),
+                 text_case: str | None = None) -> tuple[bytes, str]:
     """The generic ``ErrorResponse{ResponseStatus}`` (§C.6) in ``fmt``.
 
     ``field_errors`` are (ErrorCode, FieldName, Message).  The status code is not part of
@@ -979,7 +1045,7 @@ def render_error(fmt: str, status_code: int, error_code: str, message: str,
     value = _error_value(error_code, message, field_errors)
     if fmt == "csv":
         return render("csv", "ResponseStatus", value["ResponseStatus"])
-    return render(fmt, "ErrorResponse", value)
+    return render(fmt, "ErrorResponse", value, text_case)
 
 
 def wrap_jsonp(callback: str, body: bytes) -> tuple[bytes, str]:

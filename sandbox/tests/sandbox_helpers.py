@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "api" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "reference"   # the five verbatim seed pages
 
 LICENSE = "DEMO-LICENSE"
 OTHER_LICENSE = "OTHER-LICENSE"

@@ -1,5 +1,5 @@
 """Unit tests of the sandbox wire layer (portaplus_sandbox.wire / .dtos), checked against the
-five verbatim metadata seed pages in ../shared/api/seeds/."""
+five verbatim metadata seed pages kept in sandbox/reference/."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from portaplus_sandbox.wire import (
     MIN_DATE, BindingError, UnknownOperationError, coerce, member_name, parse_body, parse_form,
     parse_json_date, parse_soap, render, render_error, render_soap, to_json_date, wrap_jsonp)
 
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "api" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "reference"
 UTC = timezone.utc
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -423,21 +423,10 @@ def test_soap_faults():
 
 # --------------------------------------------------------------------------- JSON specifics
 
-FACTS = SEEDS.parent / "API_FACTS.md"
-
-
 def facts_json_samples() -> dict[str, str]:
-    """The complete JSON samples API_FACTS.md quotes from the json metadata pages."""
-    text = FACTS.read_text(encoding="utf-8")
-    create = text.split("**JSON sample shape** (from json page", 1)[1]
-    return {
-        "CreateAccount": create.split("```json\n", 1)[1].split("\n```", 1)[0],
-        "CreateAccountResponse": re.search(r"Response sample: `(\{.*?\})`", text).group(1),
-        "CustomerExtension": re.search(r'JSON: `(\{"ICustomer":0,"Name".*?\})`', text).group(1),
-        "ActiveCalls": re.search(r'JSON: `(\{"ICustomer":0,"FromStemPro".*?\})`', text).group(1),
-        "PortaAccountInfo":
-            re.search(r'JSON sample: `(\{"IAccount":0,"AccountID".*?\})`', text).group(1),
-    }
+    """The complete JSON samples of the json metadata pages, kept verbatim in the reference data."""
+    samples = json.loads((SEEDS / "json-samples.json").read_text(encoding="utf-8"))
+    return {name: body for name, body in samples.items() if not name.startswith("_")}
 
 
 @pytest.mark.parametrize("dto_name", ["CreateAccount", "CreateAccountResponse", "CustomerExtension",

@@ -1,0 +1,172 @@
+"""The ecosystem's gates, run as tests so `make test`'s closing line counts them.
+
+Each test runs one Makefile target (the same command a contributor runs by hand) and fails
+with the target's output. The targets cover whatever the repository holds when they run:
+ansible-lint and yamllint the whole tree, the tarball is whatever galaxy.yml builds, the
+docs lint every plugin and every page that docs/docsite/extra-docs.yml lists.
+"""
+import fnmatch
+import os
+import re
+import subprocess
+import sys
+import tarfile
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(REPO, ".build")
+
+
+def make(target, timeout=900):
+    proc = subprocess.run(["make", "--no-print-directory", "-s", target], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+    assert proc.returncode == 0, "make %s failed (rc %d):\n%s\n%s" % (target, proc.returncode, proc.stdout, proc.stderr)
+    return proc.stdout + proc.stderr
+
+
+def git_files():
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO,
+                         capture_output=True, check=True).stdout.decode()
+    return sorted(path for path in out.split("\0") if path and os.path.isfile(os.path.join(REPO, path)))
+
+
+def test_ansible_test_sanity():
+    make("sanity", timeout=1800)
+
+
+def test_ansible_lint_production_profile():
+    make("lint")
+
+
+def test_antsibull_docs_lint():
+    make("docs-lint")
+
+
+def test_changelog_fragments():
+    make("changelog-check")
+
+
+# What a collection tarball may hold at its top level, and repository pages it must not ship.
+SHIPPED_TOP_LEVEL = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.md", "requirements.txt",
+                     "changelogs", "docs", "meta", "plugins", "roles", "playbooks", "examples"}
+NEVER_SHIPPED = ("sandbox/", "tests/", "benchmarks/", "tools/", ".ansible/", ".build/", ".venv/", ".ci/",
+                 "docs/build/", "docs/docsite/", "docs/sandbox.md", "docs/architecture.md", "docs/reliability.md",
+                 "changelogs/.plugin-cache.yaml")
+ALWAYS_SHIPPED = ("plugins/", "roles/", "meta/", "playbooks/", "changelogs/changelog.yaml", "CHANGELOG.md",
+                  "README.md", "COPYING", "requirements.txt")
+
+
+def test_galaxy_importer_passes_and_the_tarball_holds_exactly_the_collection():
+    # A tool cache in the tree (ansible-lint leaves .ansible/) must not reach the tarball.
+    os.makedirs(os.path.join(REPO, ".ansible", "gate-canary"), exist_ok=True)
+    with open(os.path.join(REPO, ".ansible", "gate-canary", "cache.txt"), "w", encoding="utf-8") as handle:
+        handle.write("a tool cache\n")
+    output = make("galaxy")
+    assert "Importer processing completed successfully" in output, output
+
+    with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
+        galaxy = yaml.safe_load(handle)
+    tarball = os.path.join(BUILD, "galaxy", "portaplus-softswitch-%s.tar.gz" % galaxy["version"])
+    with tarfile.open(tarball) as archive:
+        shipped = sorted(member.name for member in archive.getmembers() if member.isfile())
+
+    unexpected_top = sorted({name.split("/")[0] for name in shipped} - SHIPPED_TOP_LEVEL)
+    assert not unexpected_top, "not collection content in the tarball: %s" % unexpected_top
+    leaked = [name for name in shipped if name.startswith(NEVER_SHIPPED)]
+    assert not leaked, "repository-only files in the tarball: %s" % leaked
+    missing = [path for path in git_files() if path.startswith(ALWAYS_SHIPPED) and path not in shipped]
+    assert not missing, "collection files missing from the tarball: %s" % missing
+
+    # Shipped pages only link to files that are shipped too.
+    broken = []
+    for name in shipped:
+        if name.startswith("docs/") and name.endswith(".md"):
+            with open(os.path.join(REPO, name), encoding="utf-8") as handle:
+                text = handle.read()
+            for target in _relative_links(text):
+                resolved = os.path.normpath(os.path.join(os.path.dirname(name), target))
+                if resolved not in shipped:
+                    broken.append("%s -> %s" % (name, target))
+    assert not broken, "shipped pages link to files the tarball does not have: %s" % broken
+
+
+def _relative_links(markdown):
+    for target in re.findall(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)", markdown):
+        if not re.match(r"^[a-z][a-z0-9+.-]*:", target) and not target.startswith("#"):
+            yield target.split("#", 1)[0]
+
+
+def test_execution_environment_build_context_installs_the_collection_and_requests(tmp_path):
+    make("ee")
+    context = os.path.join(BUILD, "ee")
+    with open(os.path.join(context, "Containerfile"), encoding="utf-8") as handle:
+        containerfile = handle.read()
+    assert "ansible-galaxy collection install" in containerfile
+    with open(os.path.join(context, "_build", "requirements.yml"), encoding="utf-8") as handle:
+        requirements = yaml.safe_load(handle)
+    source = requirements["collections"][0]["name"]
+    tarball = os.path.join(context, "_build", source)
+    assert os.path.isfile(tarball), "the galaxy requirement %s is not in the build context" % source
+
+    # What the image build does next: install the tarball, then introspect its Python needs.
+    collections = tmp_path / "collections"
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-galaxy"), "collection", "install",
+                    "--offline", "-p", str(collections), tarball], check=True, capture_output=True)
+    introspect = subprocess.run([sys.executable, os.path.join(context, "_build", "scripts", "introspect.py"),
+                                 "introspect", str(collections)], check=True, capture_output=True, text=True)
+    python_needs = yaml.safe_load(introspect.stdout)["python"]
+    assert any(fnmatch.fnmatch(line, "requests*") for line in python_needs), introspect.stdout
+
+
+def test_no_file_refers_to_the_shared_reference_folder():
+    proc = subprocess.run(["git", "grep", "-n", r"\.\./shared", "--", "."], cwd=REPO, capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 1, "files refer to the reference folder beside the checkout:\n" + proc.stdout
+
+
+GIT_IDENTITY = ["-c", "user.name=gate", "-c", "user.email=gate@example.invalid"]
+
+
+@pytest.mark.parametrize("changed_file", ["plugins/modules/account.py", "roles/customer/tasks/main.yml"])
+def test_fragment_check_fails_without_a_fragment_and_passes_with_one(tmp_path, changed_file):
+    """On a fresh clone with no branch to compare with, the base is the last release commit."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", REPO, str(clone)], check=True)
+    # A release, as antsibull-changelog makes it: changelog.yaml rewritten, fragments consumed.
+    fragments = clone / "changelogs" / "fragments"
+    for fragment in fragments.glob("*.y*ml"):
+        fragment.unlink()
+    with open(clone / "changelogs" / "changelog.yaml", "a", encoding="utf-8") as handle:
+        handle.write("# released\n")
+    subprocess.run(["git"] + GIT_IDENTITY + ["commit", "-qam", "Release"], cwd=clone, check=True)
+
+    target = clone / changed_file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write("\n# a change users may notice\n")
+    subprocess.run(["git"] + GIT_IDENTITY + ["add", "-A"], cwd=clone, check=True)
+    subprocess.run(["git"] + GIT_IDENTITY + ["commit", "-qm", "A change"], cwd=clone, check=True)
+    env = {key: value for key, value in os.environ.items() if key != "CHANGELOG_BASE"}
+    check = [sys.executable, os.path.join("tools", "check_fragments.py")]
+
+    without = subprocess.run(check, cwd=clone, capture_output=True, text=True, env=env, check=False)
+    assert without.returncode == 1 and changed_file in without.stdout, without.stdout + without.stderr
+
+    (fragments / "a-change.yml").write_text("minor_changes:\n  - account - a change.\n")
+    with_fragment = subprocess.run(check, cwd=clone, capture_output=True, text=True, env=env, check=False)
+    assert with_fragment.returncode == 0, with_fragment.stdout + with_fragment.stderr
+
+
+def test_fragment_check_compares_with_the_target_branch_when_told(tmp_path):
+    """CHANGELOG_BASE=<branch>: only changes since the merge base count, and need a fragment."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", REPO, str(clone)], check=True)
+    subprocess.run(["git", "branch", "target"], cwd=clone, check=True)
+    with open(clone / "plugins" / "modules" / "account.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# a change\n")
+    env = dict(os.environ, CHANGELOG_BASE="target")
+    without = subprocess.run([sys.executable, "tools/check_fragments.py"], cwd=clone, capture_output=True,
+                             text=True, env=env, check=False)
+    assert without.returncode == 1 and "plugins/modules/account.py" in without.stdout, without.stdout
