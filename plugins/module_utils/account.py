@@ -39,7 +39,8 @@ CREATE_ACCOUNTS = Route("POST", "/CreateAccounts", "CreateAccount")
 UPDATE_ACCOUNTS = Route("POST", "/UpdateAccount", "UpdateAccount")
 UPDATE_ADDONS = Route("POST", "/UpdateAccountByProductAddons/{License}", "UpdateAccount")
 GET_ACCOUNT_BY_ID = Route("GET", "/GetAccountInfoByAccountId/{License}/{AccountID}", "Product")
-GET_PRODUCT_ACCOUNTS = Route("GET", "/GetProductAccounts/{License}/{IProduct}", "Product")
+# A read although it is a POST (the IDs travel in the body): safe to retry.
+GET_ACCOUNTS_BY_IDS = Route("POST", "/GetAccountsByAccountIDs", "GetAccount", write=False)
 
 #: PortaBilling's bill status of a closed (terminated) account (A6).
 CLOSED = "C"
@@ -216,18 +217,22 @@ class _CustomerScoped(ResourceSpec):
     def customer_of(self, account_id):
         """The customer holding this open account ID anywhere in the License, or None.
 
-        Read once, with one request per main product of the catalogue (every account has one), only when
-        an account is to be created or cannot be found: an account ID is unique across the License (H5).
+        Read once, with one request naming every account ID the run may have to create, only when an
+        account is to be created or cannot be found: an account ID is unique across the License (H5).
         """
         if self._elsewhere is None:
             self._elsewhere = {}
-            for product in self.catalogue.mains:
-                response = self.client.call(GET_PRODUCT_ACCOUNTS, path={"IProduct": product["id"]},
-                                            action="looking for account IDs in use across the License")
-                for record in response.get("Accounts") or []:
-                    ident = u"%s" % (record.get("AccountId") or record.get("Id") or "")
-                    self._elsewhere.setdefault(ident, record.get("ICustomer"))
+            wanted = sorted(set(self.ids_to_locate()) | set([account_id]))
+            response = self.client.call(GET_ACCOUNTS_BY_IDS, body={"accounts": [{"AccountID": i} for i in wanted]},
+                                        action="looking for account IDs in use across the License")
+            for record in response.get("Accounts") or []:
+                ident = u"%s" % (record.get("AccountId") or record.get("Id") or "")
+                self._elsewhere.setdefault(ident, record.get("ICustomer"))
         return self._elsewhere.get(account_id)
+
+    def ids_to_locate(self):
+        """Account IDs of this run that the customer does not hold (looked up in one request)."""
+        return ()
 
     def remember_addons(self, accounts):
         for account in accounts:
@@ -260,6 +265,7 @@ class AccountSpec(_CustomerScoped):
         self.update_password = update_password
         self.purge_addons = purge_addons
         self._product_ids = {}   # main product name -> IProduct
+        self._held = set()       # account IDs the customer holds, from the last read
         self._index = {}         # account_id -> position in config, for messages
         self._extensions = {}    # extension number -> account ID holding it (read, or claimed by a create)
 
@@ -272,6 +278,7 @@ class AccountSpec(_CustomerScoped):
         accounts = self.read_customer()
         self.remember_addons(accounts)
         self._extensions = {}
+        self._held = set(account["account_id"] for account in accounts)
         for account in accounts:
             self._product_ids.setdefault(account["product"], account["product_id"])
             if account["extension"]:
@@ -279,6 +286,9 @@ class AccountSpec(_CustomerScoped):
         return accounts
 
     # -- checking -------------------------------------------------------------------------
+
+    def ids_to_locate(self):
+        return set(self._index) - self._held
 
     def prepare(self, items, state):
         for index, item in enumerate(items):

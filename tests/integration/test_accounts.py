@@ -149,9 +149,7 @@ def test_500_accounts_are_created_in_as_many_requests_as_5_and_3_changes_are_one
     big_requests = routes(sandbox.requests())
     assert big_requests == small_requests == [
         "/GetAccounts/{License}/{ICustomer}", "/GetProducts/{License}",
-        # where the new IDs are in use, one read per main product of the License (H5), not per account
-        "/GetProductAccounts/{License}/{IProduct}", "/GetProductAccounts/{License}/{IProduct}",
-        "/GetProductAccounts/{License}/{IProduct}",
+        "/GetAccountsByAccountIDs",       # where the new IDs are in use, one read for all of them (H5)
         "/CreateAccounts", "/GetAccounts/{License}/{ICustomer}",
         "/UpdateAccount", "/UpdateAccountByProductAddons/{License}",   # blocked ones; add-ons of all
         "/GetAccounts/{License}/{ICustomer}",

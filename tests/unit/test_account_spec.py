@@ -60,9 +60,10 @@ class FakeApi:
     def do_GetAccounts(self, _body):
         return {"Accounts": [dict(r) for r in self.records.values()]}
 
-    def do_GetProductAccounts(self, _body):
+    def do_GetAccountsByAccountIDs(self, body):
         everyone = list(self.records.values()) + list(getattr(self, "foreign", []))
-        return {"Accounts": [dict(r) for r in everyone if r["IProduct"] == self.path["IProduct"]]}
+        wanted = set(entry["AccountID"] for entry in body["accounts"])
+        return {"Accounts": [dict(r) for r in everyone if r["AccountId"] in wanted]}
 
     def do_GetProducts(self, _body):
         return {"PortaProducts": PRODUCTS}
@@ -99,7 +100,8 @@ class FakeApi:
         return {"Success": True}
 
     def writes(self):
-        return [(template, body) for verb, template, body in self.calls if verb == "POST"]
+        return [(template, body) for verb, template, body in self.calls
+                if verb == "POST" and template != "/GetAccountsByAccountIDs"]
 
     def templates(self):
         return [template for _verb, template, _body in self.calls]
@@ -365,9 +367,7 @@ def test_creates_are_one_request_per_product_then_one_read_back_and_one_follow_u
     assert result["created"] == ["441632960101", "441632960102", "441632960103", "441632960104"]
     assert api.templates() == [
         "/GetAccounts/{License}/{ICustomer}", "/GetProducts/{License}",
-        # where the new account IDs are in use: one read per main product, not per account (H5)
-        "/GetProductAccounts/{License}/{IProduct}", "/GetProductAccounts/{License}/{IProduct}",
-        "/GetProductAccounts/{License}/{IProduct}",
+        "/GetAccountsByAccountIDs",                     # where the new account IDs are in use, one read (H5)
         "/CreateAccounts", "/CreateAccounts",           # one per distinct product, config order
         "/GetAccounts/{License}/{ICustomer}",           # read-back: CreateAccounts names one account only (A8)
         "/UpdateAccount", "/UpdateAccountByProductAddons/{License}",
