@@ -549,7 +549,13 @@ def _alive(pid):
         return False
     except OSError:
         return True
-    return True
+    # A killed export whose parent was killed too can linger as a zombie until init reaps it:
+    # it holds no file any more, so its part file is stale.
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class ExportFile:

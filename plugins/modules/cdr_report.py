@@ -86,12 +86,12 @@ EXAMPLES = r'''
     customer: 1001
     from_date: last_month
     to_date: last_month
-    dest: /srv/reports/acme-last-month.csv
+    dest: /tmp/acme-last-month.csv
 
 - name: Render them for people
   portaplus.softswitch.cdr_report:
-    src: /srv/reports/acme-last-month.csv
-    dest: /srv/reports/acme-last-month.html
+    src: /tmp/acme-last-month.csv
+    dest: /tmp/acme-last-month.html
     title: Acme Ltd - calls of last month
     period: last month
     currency: GBP
@@ -110,7 +110,7 @@ dest:
   description: The HTML file, as an absolute path.
   returned: always
   type: str
-  sample: /srv/reports/acme-last-month.html
+  sample: /tmp/acme-last-month.html
 totals:
   description: The totals shown at the top of the page.
   returned: success

@@ -65,10 +65,38 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Check customers/acme.yml against the customer role's schema
+# Inside a role, the customer role's own schema is
+# (lookup('ansible.builtin.file', role_path ~ '/meta/argument_specs.yml') | from_yaml).argument_specs.customer_file.options
+- name: Check customers/acme.yml, beside the playbook, against a schema
   portaplus.softswitch.customer_file:
-    path: customers/acme.yml
-    schema: "{{ (lookup('ansible.builtin.file', role_path ~ '/meta/argument_specs.yml') | from_yaml).argument_specs.customer_file.options }}"
+    path: "{{ playbook_dir }}/customers/acme.yml"
+    schema:
+      customer: {type: int, required: true}
+      name: {type: str}
+      policy:
+        type: dict
+        options:
+          accounts: {type: dict, options: {state: {type: str}, max_deletions: {type: int}}}
+          extensions: {type: dict, options: {state: {type: str}, max_deletions: {type: int}}}
+      accounts:
+        type: list
+        elements: dict
+        options:
+          account_id: {type: str, required: true}
+          product: {type: str}
+          first_name: {type: str}
+          last_name: {type: str}
+          email: {type: str}
+          credit_limit: {type: float}
+          blocked: {type: bool}
+          addons: {type: list, elements: str}
+      extensions:
+        type: list
+        elements: dict
+        options:
+          number: {type: str, required: true}
+          name: {type: str}
+          account_id: {type: str}
   register: acme
 
 - name: A small schema of our own

@@ -4,8 +4,8 @@ The jobs run as AWX runs them: a private data directory with an inventory and en
 the project directory holding the playbook, the collection found on ANSIBLE_COLLECTIONS_PATH
 (an execution environment installs it there), against the sandbox.
 
-PLAYBOOK is the repository's main job. When playbooks/provision.yml lands, point PLAYBOOK at
-it (and its variables at PLAYBOOK_VARS).
+PLAYBOOK is the repository's main job, playbooks/provision.yml, applying the example
+customer files.
 """
 import os
 import sys
@@ -17,8 +17,8 @@ import yaml
 from tests.collection_path import ensure
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(REPO, "playbooks", "demo.yml")
-PLAYBOOK_VARS = {}
+PLAYBOOK = os.path.join(REPO, "playbooks", "provision.yml")
+PLAYBOOK_VARS = {"customers_dir": os.path.join(REPO, "examples", "customers")}
 
 # One inventory host per customer, forks over customers (README: "Running in AWX").
 CUSTOMERS_PLAYBOOK = """\

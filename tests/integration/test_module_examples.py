@@ -9,6 +9,7 @@ demo seed, so a later example sees what an earlier one registered or created.
 import ast
 import glob
 import os
+import shutil
 
 import pytest
 import yaml
@@ -59,7 +60,9 @@ def test_marked_options_are_only_server_specific():
 
 
 @pytest.mark.parametrize("examples", EXAMPLES)
-def test_module_examples_run_against_the_sandbox(examples, play):
+def test_module_examples_run_against_the_sandbox(examples, play, tmp_path):
+    # Examples read customer files from customers/ beside the playbook, as in a GitOps repository.
+    shutil.copytree(os.path.join(REPO, "examples", "customers"), str(tmp_path / "customers"))
     result = play(runnable(examples), vars_text=VAULT_VARS)
     failed = [task for task in result.tasks if task["result"].get("failed")]
     assert result.rc == 0 and not failed, result.output

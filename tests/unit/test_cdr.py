@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -320,6 +321,23 @@ def test_stale_parts_of_dead_processes_are_removed(tmp_path):
         open(path, "w").close()
     assert cdr.remove_stale_parts(dest) == [stale]
     assert sorted(os.listdir(str(tmp_path))) == sorted(os.path.basename(p) for p in (live, other))
+
+
+def test_the_part_of_a_killed_export_left_as_a_zombie_is_stale(tmp_path):
+    dest = str(tmp_path / "out.csv")
+    child = subprocess.Popen([sys.executable, "-c", "pass"])       # exits, and stays a zombie until waited for
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with open("/proc/%d/stat" % child.pid) as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+        part = cdr.temp_path(dest, child.pid)
+        open(part, "w").close()
+        assert cdr.remove_stale_parts(dest) == [part]
+    finally:
+        child.wait()
 
 
 def test_manifest_decides_idempotency(tmp_path):
