@@ -24,7 +24,7 @@ import textwrap
 import threading
 import time
 
-from portaplus_sandbox.testing import SandboxServer
+from portaplus_sandbox.testing import SandboxServer, process_tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -84,7 +84,7 @@ class PeakRss:
 
     def _run(self):
         while not self._stop.is_set():
-            for pid in _tree(self.root_pid):
+            for pid in process_tree(self.root_pid):
                 try:
                     with open("/proc/%d/status" % pid) as handle:
                         hwm = next((int(line.split()[1]) for line in handle if line.startswith("VmHWM:")), 0)
@@ -96,24 +96,6 @@ class PeakRss:
                 if self.marker is None or self.marker in command:
                     self.peak_kb = max(self.peak_kb, hwm)
             self._stop.wait(self.interval)
-
-
-def _tree(root):
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
 
 
 def run_measured(command, env=None, marker=None):

@@ -12,6 +12,7 @@ The server runs as `python -m portaplus_sandbox serve --port 0 ...` with this in
 from __future__ import annotations
 
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -23,6 +24,25 @@ from typing import Any
 
 STARTUP_TIMEOUT_S = 30.0
 _PREFIX = "listening on "
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process under it (Linux /proc): benchmarks measure them, tests kill them."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
 
 
 class SandboxError(RuntimeError):

@@ -13,7 +13,7 @@ import time
 import urllib.request
 
 import pytest
-from portaplus_sandbox.testing import SandboxServer
+from portaplus_sandbox.testing import SandboxServer, process_tree
 
 from tests.collection_path import ensure
 from tests.integration.conftest import DEMO_LICENSE, HERE, OTHER_LICENSE
@@ -307,30 +307,12 @@ def start_playbook(sandbox, tmp_path, tasks):
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=HERE)
 
 
-def descendants(pid):
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
 def kill_tree(pid):
     """SIGKILL ansible-playbook and everything it started: the module runs in a session of its own,
     so killing the playbook's process group alone would leave it running."""
     stopped = set()
     for _attempt in range(3):                # stop first, so nothing forks while we look
-        for member in descendants(pid):
+        for member in process_tree(pid):
             if member not in stopped:
                 try:
                     os.kill(member, signal.SIGSTOP)
