@@ -195,8 +195,8 @@ def desired_state(count):
 
 
 def customer_file(wanted):
-    """The same desired state as a customer file of roles/customer (which takes no `extension`
-    in accounts: the role creates extensions with the extensions module)."""
+    """The same desired state as a customer file of roles/customer, whose accounts take no
+    `extension`: the role binds the file's extensions to the accounts itself."""
     accounts = [dict((k, v) for k, v in account.items() if k != "extension") for account in wanted["accounts"]]
     return {"customer": wanted["customer"], "name": "Bench", "accounts": accounts, "extensions": wanted["extensions"]}
 
