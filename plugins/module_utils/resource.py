@@ -388,10 +388,7 @@ class Engine:
 
         have = spec.read_all()
         if state == "gathered":
-            result = {"changed": False, "before": [self.masked(item) for item in have]}
-            result["after"] = result["before"]
-            result.update(self.gathered(have))
-            return result
+            return dict(self.gathered(have), changed=False)
 
         want = self.want = spec.prepare(config, state)
         plan = self.plan(want, have, state, delete_all)
@@ -406,8 +403,9 @@ class Engine:
             "deleted": [u"%s" % item[spec.key] for item in plan.deletes],
             "diff": self.diff(plan),
         }
+        # As netcommon's resource modules: `after` only when something changed, as it equals `before`
+        # otherwise (and a no-op run over thousands of objects would return and filter them twice).
         if not plan.changed:
-            result["after"] = result["before"]
             return result
         if check_mode:
             result["after"] = [self.masked(item) for item in self.predict(plan)]
@@ -483,8 +481,8 @@ def run_single(spec, item, state, check_mode=False):
     result = engine.run([item], list_state, check_mode=check_mode, max_deletions=None)
     # Find the object by its key as prepare() resolved it (a name typed in another case, an id).
     ident = u"%s" % engine.want[0][spec.key]
-    found = [obj for obj in result.pop("after") if u"%s" % obj[spec.key] == ident]
     before = [obj for obj in result.pop("before") if u"%s" % obj[spec.key] == ident]
+    found = [obj for obj in result.pop("after") if u"%s" % obj[spec.key] == ident] if "after" in result else before
     result[spec.noun] = found[0] if found else {}
     result["existed"] = bool(before)
     for name in ("created", "updated", "deleted"):

@@ -250,7 +250,7 @@ changed:
   sample: true
 before:
   description: The customer's open accounts before the run, sorted by account ID; passwords are never returned.
-  returned: always
+  returned: unless O(state=gathered)
   type: list
   elements: dict
   contains:
@@ -331,8 +331,9 @@ before:
 after:
   description:
     - The customer's open accounts after the run, read back from the API, in the form of RV(before).
+    - Left out when nothing changed, as it would equal RV(before).
     - In check mode, the predicted list (a new account has no RV(before[].i_account) yet).
-  returned: always
+  returned: when changed
   type: list
   elements: dict
   sample: [{"account_id": "441632960001", "i_account": 5001, "customer": 1001, "product": "Hosted PBX Seat",

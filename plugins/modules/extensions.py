@@ -156,7 +156,7 @@ changed:
   sample: true
 before:
   description: The customer's extensions before the run, sorted by number.
-  returned: always
+  returned: unless O(state=gathered)
   type: list
   elements: dict
   contains:
@@ -191,8 +191,9 @@ before:
 after:
   description:
     - The customer's extensions after the run, read back from the API, in the form of RV(before).
+    - Left out when nothing changed, as it would equal RV(before).
     - In check mode, the predicted list (a new extension has no C(record_id) yet).
-  returned: always
+  returned: when changed
   type: list
   elements: dict
   sample: [{"number": "101", "name": "Reception", "account_id": "441632960001", "record_id": 7001,

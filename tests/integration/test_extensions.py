@@ -117,7 +117,7 @@ def test_one_read_per_run_whatever_the_number_of_extensions(play, sandbox):
     second = play(tasks)
     assert second.rc == 0, second.output
     assert second.task("fifty")["changed"] is False
-    assert len(second.task("fifty")["after"]) == 52
+    assert len(second.task("fifty")["before"]) == 52
     assert ops(sandbox) == ["GetCustomerExtensions"]
 
 

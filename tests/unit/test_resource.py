@@ -89,6 +89,9 @@ def test_merged_second_run_is_idempotent_and_batches_writes():
     second = run(spec, config, "merged")
     assert second["changed"] is False
     assert spec.writes() == []
+    # netcommon's shape: `after` only when something changed (a no-op would return every object twice)
+    assert "after" in first and "after" not in second
+    assert [item["number"] for item in second["before"]] == ["101", "102", "103", "104"]
 
 
 def test_replaced_resets_fields_left_out_but_keeps_fields_without_reset():
@@ -221,6 +224,7 @@ def test_gathered_is_the_config_shape_without_secrets_and_facts_beside():
         {"number": "102", "name": "Sales", "tags": [], "limit": 5.0}]
     assert result["facts"] == {"101": {"pid": 1}, "102": {"pid": 2}}
     assert "1111" not in repr(result) and "pin" not in repr(result)
+    assert sorted(result) == ["changed", "facts", "gathered"]      # not the same objects twice more
     assert spec.writes() == []
 
 
