@@ -117,7 +117,11 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account_inventory import default_groups, read_inventory
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import ConnectionOptionError, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+    ConnectionOptionError,
+    check_given_options,
+    client_from_plugin,
+)
 
 _FILE_ENDINGS = ("portaplus.yml", "portaplus.yaml", "portaplus_accounts.yml", "portaplus_accounts.yaml")
 _READ_OPTIONS = ("customers", "sip_status", "cdr_statistics_days")
@@ -158,7 +162,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        source = self._read_config_data(path)
+        try:
+            # before the cache too: ansible-core reads `sip_status: [1]` as false, which a cached run may match
+            check_given_options(self, source)
+        except ConnectionOptionError as exc:
+            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % exc)
         cache_key = self._cache_key(path)
         use_cache = self.get_option("cache")
         hosts = None

@@ -151,7 +151,7 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError("active_calls: unknown option(s) %s" % ", ".join(unknown))
         self.set_options(var_options=variables, direct=kwargs)
         try:
-            client = client_from_plugin(self)
+            client = client_from_plugin(self, given=kwargs)
         except ConnectionOptionError as exc:
             raise AnsibleLookupError("active_calls: %s" % exc)
         try:

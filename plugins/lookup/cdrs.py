@@ -220,7 +220,7 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         try:
-            client = client_from_plugin(self)
+            client = client_from_plugin(self, given=kwargs)
         except ConnectionOptionError as exc:
             raise AnsibleError("portaplus.softswitch.cdrs: %s" % exc)
         try:

@@ -19,6 +19,8 @@ __metaclass__ = type
 import math
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import path_segment_problem
 
 #: How results and diffs show a secret; ``MASK_CHANGED`` when the run changes it.
@@ -202,4 +204,32 @@ def check_number(option, value, minimum, maximum):
 def check_bool(option, value):
     if not isinstance(value, bool):
         raise InputError(option, "must be true or false", value)
+    return value
+
+
+def check_path(option, value):
+    """A local file path: the operating system cannot take a NUL character in one."""
+    text = u"" if value is None else u"%s" % value
+    if u"\u0000" in text:
+        raise InputError(option, "must not contain a NUL character", text)
+    return text
+
+
+#: Option types (as ansible-core spells them) that take a number, and those that take a boolean.
+NUMBER_TYPES = ("int", "integer", "float")
+BOOLEAN_TYPES = ("bool", "boolean")
+
+
+def check_option_type(option, option_type, value):
+    """A plugin option's value as given, before ansible-core's lenient conversion turns true into 1
+    and any list into false: a boolean for a number, or anything but a boolean for a boolean, fails."""
+    if value is None:
+        return value
+    if option_type in NUMBER_TYPES and isinstance(value, bool):
+        raise InputError(option, "must be a number, not a boolean", value)
+    if option_type in BOOLEAN_TYPES:
+        try:
+            return boolean(value, strict=True)
+        except TypeError:
+            raise InputError(option, "must be true or false", value) from None
     return value

@@ -30,6 +30,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.client import
     PortaPlusError,
     license_problem,
 )
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError, check_option_type
 
 #: The connection options: name -> type, default, required, no_log, env var, inventory/play var.
 CONNECTION_OPTIONS = {
@@ -46,7 +47,7 @@ ACTION_GROUP = "group/portaplus.softswitch.api"
 
 
 class ConnectionOptionError(ValueError):
-    """A connection option has a value the client cannot use (message names the option)."""
+    """A plugin option has a value the client cannot use (message names the option)."""
 
 
 def connection_argument_spec():
@@ -201,14 +202,34 @@ def client_from_module(module, **client_options):
     return client
 
 
-def client_from_plugin(plugin, **client_options):
+def check_given_options(plugin, given):
+    """Check the option values a lookup or inventory plugin was given (lookup keyword arguments, the
+    inventory source's keys) against the types its documentation declares, before ansible-core
+    converts them: ``get_option()`` returns ``retries: true`` as 1 and ``sip_status: [1]`` as false.
+
+    Raises ``ConnectionOptionError`` naming the option and the value (never the license).
+    """
+    definitions = plugin.option_definitions or {}
+    errors = []
+    for name, value in (given or {}).items():
+        try:
+            check_option_type(name, (definitions.get(name) or {}).get("type"), value)
+        except InputError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ConnectionOptionError("; ".join(errors))
+
+
+def client_from_plugin(plugin, given=None, **client_options):
     """Build the client from a lookup/inventory plugin's ``get_option()`` values.
 
+    ``given`` holds the option values as the plugin received them (see ``check_given_options``).
     Raises ``ConnectionOptionError`` with a clear, secret-free message; the plugin turns it into
     an ``AnsibleError`` (module_utils may not import ansible.errors).
     """
     if not HAS_REQUESTS:
         raise ConnectionOptionError(missing_required_lib("requests"))
+    check_given_options(plugin, given)
     values = {}
     for name in CONNECTION_OPTIONS:
         try:
