@@ -46,6 +46,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.client import
     Route,
     parse_date,
 )
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError, check_path
 from ansible_collections.portaplus.softswitch.plugins.module_utils.options import client_from_module
 
 CUSTOMER_CDR_PAGES = Route(
@@ -696,6 +697,7 @@ def check_dest(dest):
     """``dest`` as an absolute path in an existing, writable directory, or CdrInputError."""
     if not dest:
         raise CdrInputError("dest", "must not be empty")
+    check_path("dest", dest)
     path = os.path.abspath(os.path.expanduser(dest))
     directory = os.path.dirname(path)
     if dest.endswith(os.sep) or os.path.isdir(path):
@@ -754,7 +756,7 @@ def run_export(module):
     try:
         with client:
             result = export_cdrs(client, module.params, module.check_mode)
-    except CdrInputError as exc:
+    except (CdrInputError, InputError) as exc:
         module.fail_json(msg=client.redact(str(exc)), changed=False)
     except PortaPlusError as exc:
         # nothing reached dest: an export is renamed into place only once every page is written

@@ -21,12 +21,26 @@ from datetime import datetime, timedelta, timezone as fixed_zone
 from decimal import Decimal, InvalidOperation
 from html import escape
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import check_path, check_text
+
 #: the columns of a cdr_export CSV that the report reads
 REQUIRED_COLUMNS = ("connect_time", "account_id", "cld", "duration", "charged_amount", "failed")
 
 
 class CdrReportError(Exception):
     pass
+
+
+#: The longest title, period or currency the page shows (a line of a heading, not a document).
+TEXT_MAX_LENGTH = 300
+
+
+def check_report_options(params):
+    """The module's paths and texts, before any file is read: ``InputError`` names the option."""
+    for name in ("src", "dest"):
+        check_path(name, params[name])
+    for name in ("title", "period", "currency"):
+        check_text(name, params[name], TEXT_MAX_LENGTH)
 
 
 def zone(name):

@@ -47,12 +47,13 @@ options:
     required: true
   title:
     description:
-      - The page's title and heading.
+      - The page's title and heading, at most 300 characters without control characters.
     type: str
     default: Call report
   period:
     description:
       - The period the records cover, shown under the title as given (for example V(2026-10-01 to 2026-10-31)).
+      - At most 300 characters without control characters, as O(title).
     type: str
     default: ""
   currency:
@@ -143,7 +144,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr_report import (
-    CdrReportError, plain_totals, read_csv, render_html, summarize, zone)
+    CdrReportError, check_report_options, plain_totals, read_csv, render_html, summarize, zone)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
 
 
 def main():
@@ -161,6 +163,10 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    try:
+        check_report_options(params)
+    except InputError as exc:
+        module.fail_json(msg=str(exc))
     for name in ("top", "destination_digits"):
         if params[name] < 1:
             module.fail_json(msg="%s: must be at least 1 (got %d)" % (name, params[name]))
