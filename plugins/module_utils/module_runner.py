@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import contextlib
 
+from ansible.module_utils import basic
+
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
     client_from_module, connection_argument_spec, fail_from_error)
@@ -59,6 +61,24 @@ def list_argument_spec(item_options, **scope_options):
         max_deletions=dict(type="int", default=0),
     )
     return spec
+
+
+def list_module(argument_spec):
+    """The AnsibleModule of a list module (from ``list_argument_spec``).
+
+    A ``config`` that is not a list fails naming config and the value: ansible-core's own first
+    message for ``config: "301"`` ("dictionary requested, could not parse JSON or key=value")
+    names no option.  The value is left out when the items hold a secret (a password).
+    """
+    given = basic._load_params().get("config")  # pylint: disable=protected-access
+    if given is None or isinstance(given, list):
+        return basic.AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    # config as given, so the module can fail itself, with every other option checked as usual
+    module = basic.AnsibleModule(argument_spec=dict(argument_spec, config=dict(type="raw")), supports_check_mode=True)
+    secret = any(option.get("no_log") for option in argument_spec["config"]["options"].values())
+    module.fail_json(msg=str(InputError("config", "must be a list of dicts, one per item, not a %s"
+                                        % type(given).__name__, given, show_value=not secret)), changed=False)
+    return None
 
 
 def single_argument_spec(item_options, **scope_options):

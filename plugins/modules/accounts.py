@@ -390,11 +390,10 @@ diff:
             "before": "\"441632960002\":\n  email: \"bob@acme.example\"\n", "after": "\"441632960002\":\n  email: \"robert@acme.example\"\n"}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
     ACCOUNT_OPTIONS, ACCOUNT_SCOPE_OPTIONS, AccountSpec)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import list_argument_spec, run_resource_module
+from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import (
+    list_argument_spec, list_module, run_resource_module)
 
 
 def build_spec(client, params):
@@ -403,10 +402,7 @@ def build_spec(client, params):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=list_argument_spec(ACCOUNT_OPTIONS, **ACCOUNT_SCOPE_OPTIONS),
-        supports_check_mode=True,
-    )
+    module = list_module(list_argument_spec(ACCOUNT_OPTIONS, **ACCOUNT_SCOPE_OPTIONS))
     run_resource_module(module, build_spec)
 
 

@@ -242,10 +242,9 @@ diff:
             "before": "\"101\":\n  name: \"Reception\"\n", "after": "\"101\":\n  name: \"Front Desk\"\n"}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_OPTIONS, ExtensionSpec
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import list_argument_spec, run_resource_module
+from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import (
+    list_argument_spec, list_module, run_resource_module)
 
 
 def build_spec(client, params):
@@ -253,10 +252,7 @@ def build_spec(client, params):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=list_argument_spec(EXTENSION_OPTIONS, customer=dict(type="int", required=True)),
-        supports_check_mode=True,
-    )
+    module = list_module(list_argument_spec(EXTENSION_OPTIONS, customer=dict(type="int", required=True)))
     run_resource_module(module, build_spec)
 
 
