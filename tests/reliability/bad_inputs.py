@@ -64,19 +64,6 @@ SETUP = {
 # (plugin, option, why).  The tests print them as known_bugs (never as passing) and fail
 # as soon as one of them behaves: then delete its line here.
 KNOWN_BUGS = {
-    ("lookup:active_calls", "retries", "boolean for a number"):
-        "i8-live: retries=true is taken as 1 (ansible-core converts the option; the raw value is not checked)",
-    ("lookup:cdrs", "max_records", "boolean for a number"):
-        "i8-cdrs: max_records=true is taken as 1 (ansible-core converts the option; the raw value is not checked)",
-    ("lookup:cdrs", "outgoing_only", "a list for a boolean"): "i8-cdrs: outgoing_only=[true] is accepted",
-    ("module:cdr_export", "dest", "NUL character"):
-        "i8-cdrs: fails with Python's bare 'embedded null byte', not naming dest",
-    ("module:cdr_report", "src", "NUL character"):
-        "i9-gitops: fails with Python's bare 'embedded null byte', not naming src",
-    ("module:cdr_report", "title", "NUL character"): "i9-gitops: a title with NUL is accepted and written into the HTML",
-    ("inventory:accounts", "sip_status", "a list for a boolean"): "i8-live: sip_status: [1] is accepted",
-    ("module:extensions", "config", "a string for a list of dicts"):
-        "i13-hardening: ansible-core's 'dictionary requested, could not parse JSON or key=value' does not name config",
 }
 
 
