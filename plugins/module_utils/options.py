@@ -209,9 +209,11 @@ def check_given_options(plugin, given):
 
     Raises ``ConnectionOptionError`` naming the option and the value (never the license).
     """
+    if not given:
+        return
     definitions = plugin.option_definitions or {}
     errors = []
-    for name, value in (given or {}).items():
+    for name, value in given.items():
         try:
             check_option_type(name, (definitions.get(name) or {}).get("type"), value)
         except InputError as exc:

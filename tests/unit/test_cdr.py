@@ -32,6 +32,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr import (
     resolve_range,
 )
 from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 3, 15, 10, 30, 45, 123456, tzinfo=UTC)
@@ -362,6 +363,13 @@ def test_bad_dest(dest, words):
     with pytest.raises(CdrInputError) as caught:
         cdr.check_dest(dest)
     assert caught.value.option == "dest" and words in str(caught.value)
+
+
+def test_dest_with_a_nul_is_refused_naming_dest(tmp_path):
+    # os.access and open() would say only "embedded null byte", after the first request
+    with pytest.raises(InputError) as caught:
+        cdr.check_dest(str(tmp_path / "out\u0000.csv"))
+    assert caught.value.option == "dest" and "NUL" in str(caught.value)
 
 
 def test_dest_directory_is_refused(tmp_path):

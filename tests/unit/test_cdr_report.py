@@ -5,7 +5,8 @@ from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr_report import (
-    CdrReportError, read_csv, render_html, summarize, zone)
+    TEXT_MAX_LENGTH, CdrReportError, check_report_options, read_csv, render_html, summarize, zone)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
 from tests.cdr_report_check import CHART_IDS, COLUMNS, assert_report_matches_csv, parse_report, write_sample_csv
 
 
@@ -95,3 +96,20 @@ def test_the_utc_hours_differ_from_new_york_hours(tmp_path):
 def test_an_unknown_time_zone_is_refused():
     with pytest.raises(CdrReportError, match="timezone: unknown time zone 'Mars/Olympus'"):
         zone("Mars/Olympus")
+
+
+GOOD_OPTIONS = {"src": "/tmp/cdrs.csv", "dest": "/tmp/report.html", "title": u"Calls of Zo\u00eb's shop", "period": "",
+                "currency": "GBP"}
+
+
+@pytest.mark.parametrize("option, value", [
+    ("src", "/tmp/cdrs\u0000.csv"), ("dest", "/tmp/report\u0000.html"), ("title", "Call\u0000report"),
+    ("title", "x" * (TEXT_MAX_LENGTH + 1)), ("period", "Oct\u001b[31m"), ("currency", "GBP\n")])
+def test_paths_and_texts_are_checked_naming_the_option(option, value):
+    with pytest.raises(InputError) as caught:
+        check_report_options(dict(GOOD_OPTIONS, **{option: value}))
+    assert caught.value.option == option
+
+
+def test_good_paths_and_texts_pass():
+    check_report_options(GOOD_OPTIONS)

@@ -216,3 +216,32 @@ def test_doc_fragment_matches_the_table(attr):
         if attr == "DOCUMENTATION" and option.get("env"):
             assert option["env"] in " ".join(opts[name]["description"])
             assert "group/portaplus.softswitch.api" in " ".join(opts[name]["description"])
+
+
+class DeclaringPlugin(FakePlugin):
+    """A plugin as ansible-core leaves it: get_option() gives converted values, the raw ones are lost."""
+    option_definitions = {"url": {"type": "str"}, "license": {"type": "str"}, "retries": {"type": "int"},
+                          "timeout": {"type": "float"}, "sip_status": {"type": "bool"}, "customers": {"type": "list"}}
+
+
+@pytest.mark.parametrize("given, named", [
+    ({"retries": True}, "retries: must be a number, not a boolean (got True)"),
+    ({"timeout": False}, "timeout: must be a number, not a boolean (got False)"),
+    ({"sip_status": [1]}, "sip_status: must be true or false (got [1])"),
+    ({"sip_status": "sometimes"}, "sip_status: must be true or false (got 'sometimes')"),
+])
+def test_client_from_plugin_checks_the_values_as_given(given, named):
+    # what ansible-core's conversion made of them: true -> 1, [1] -> false
+    plugin = DeclaringPlugin(url="https://pp.example", license=LICENSE, retries=1, timeout=0.0, sip_status=False)
+    with pytest.raises(ConnectionOptionError) as info:
+        client_from_plugin(plugin, given=dict(given, license=LICENSE))
+    assert named in str(info.value)
+    assert LICENSE not in str(info.value)
+
+
+def test_client_from_plugin_takes_good_values_as_given():
+    given = {"url": "https://pp.example", "license": LICENSE, "retries": 2, "timeout": "1.5", "sip_status": "yes",
+             "customers": [1001], "not_declared": True}
+    client = client_from_plugin(DeclaringPlugin(**given), given=given)
+    assert client.retries == 2
+    client.close()
