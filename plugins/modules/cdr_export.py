@@ -24,10 +24,13 @@ description:
   - Idempotent. Beside O(dest) the module writes C(<dest>.manifest.json), recording the export (customer or account,
     range in UTC, filters, format, server URL) and the file's size and SHA-256. When O(dest) still holds exactly
     that export, nothing is fetched and the task reports C(changed=false); O(force=true) exports again.
+  - Offsets and V(now) in O(from_date) and O(to_date) change from run to run, so an export using them is redone each
+    time; use dates or named periods for idempotent exports.
   - The range, the time zone, O(format) and O(dest) are checked before any request is sent.
   - The manifest and the export never contain the License.
 extends_documentation_fragment:
   - portaplus.softswitch.connection
+  - portaplus.softswitch.cdr_range
 attributes:
   check_mode:
     description: Reads the first page only, to report how many records the export would write; writes no file.
@@ -36,51 +39,6 @@ attributes:
     description: Not supported; the results report what was written.
     support: none
 options:
-  customer:
-    description:
-      - The customer (C(i_customer)) whose CDRs to export.
-      - One of O(customer) or O(account) is required.
-    type: int
-  account:
-    description:
-      - The account ID (for example V(441632960001)) of the one account whose CDRs to export, instead of a customer's.
-      - With O(customer) as well, the account must belong to that customer.
-    type: str
-  include_accounts:
-    description:
-      - With O(customer), include the CDRs of the customer's accounts (the calls).
-    type: bool
-    default: true
-  from_date:
-    description:
-      - Start of the range (inclusive).
-      - A date (V(2026-10-01)) or a month (V(2026-10)) starts at its first midnight in O(timezone).
-      - A date-time with a zone (V(2026-10-01T08:00:00+02:00)) is that instant; without a zone it is read in O(timezone).
-      - An offset from now, V(-7d), V(-24h), V(-30m), V(-2w); or V(now), V(today), V(yesterday), V(this_month),
-        V(last_month).
-      - Offsets and V(now) change from run to run, so an export using them is redone each time; use dates or named
-        periods for idempotent exports.
-    type: str
-    required: true
-  to_date:
-    description:
-      - End of the range, in the forms of O(from_date).
-      - A date, a month or a named period ends the range at the B(end) of that period (V(to_date=last_month) includes
-        the last day of last month); a date-time or an offset is an exclusive instant.
-      - The range may span at most 366 days.
-    type: str
-    default: now
-  timezone:
-    description:
-      - The time zone in which dates, months, named periods and date-times without a zone are read, as an IANA name
-        (V(Europe/London)), V(UTC) or a fixed offset (V(+02:00)). Times in the file are always UTC.
-    type: str
-    default: UTC
-  outgoing_only:
-    description:
-      - Only outgoing calls.
-    type: bool
-    default: false
   dest:
     description:
       - The file to write. Its directory must exist.
