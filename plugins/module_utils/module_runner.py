@@ -70,7 +70,7 @@ def list_module(argument_spec):
     message for ``config: "301"`` ("dictionary requested, could not parse JSON or key=value")
     names no option.  The value is left out when the items hold a secret (a password).
     """
-    given = basic._load_params().get("config")  # pylint: disable=protected-access
+    given = (basic._load_params() or {}).get("config")  # pylint: disable=protected-access
     if given is None or isinstance(given, list):
         return basic.AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     # config as given, so the module can fail itself, with every other option checked as usual
