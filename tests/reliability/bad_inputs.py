@@ -115,6 +115,7 @@ CASES = (
         Case("module:accounts", {"customer": 987654}, "customer", "unknown customer"),
         Case("module:accounts", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:accounts", {"config": [1, 2]}, "config", "list of numbers, not of dicts"),
+        Case("module:accounts", {"config": "441632960001"}, "config", "a string for a list of dicts"),
         Case("module:accounts", {"config": [{"product": "Office Line"}]}, "account_id", "missing key"),
         Case("module:accounts", new_account(account_id=""), "account_id", "empty value"),
         Case("module:accounts", new_account(account_id="4416/32960050"), "account_id", "path-breaking /"),
