@@ -15,6 +15,7 @@ import pytest
 from tests.collection_path import ensure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CALLBACK_PLUGINS = os.path.join(os.path.dirname(HERE), "callback_plugins")
 DEMO_LICENSE = "DEMO-LICENSE"
 OTHER_LICENSE = "OTHER-LICENSE"
 
@@ -58,7 +59,7 @@ def play(sandbox, tmp_path):
         env = dict(os.environ)
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": collections_root,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_PLUGINS,
             "ANSIBLE_CALLBACKS_ENABLED": "record_results",
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_LOCALHOST_WARNING": "false",

@@ -2,9 +2,9 @@
 and the figures every section prints at the end of the pytest run.
 
 Cases are data: a bulk playbook holds many cases as tasks with `ignore_errors`, and the
-`reliability_results` callback records each task's result together with the sandbox's
-request counters, so one ansible-playbook process checks dozens of cases and still tells
-which case sent a write.
+`record_results` callback (tests/callback_plugins, shared with the integration tests) records
+each task's result together with the sandbox's request counters, so one ansible-playbook
+process checks dozens of cases and still tells which case sent a write.
 
 Figures: a test calls `figures.add(section, **numbers)`; the numbers travel to the pytest
 controller in the test report's user_properties (so they survive `-n 2`) and are printed
@@ -25,6 +25,7 @@ from portaplus_sandbox.testing import SandboxServer
 from tests.collection_path import ensure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CALLBACK_PLUGINS = os.path.join(os.path.dirname(HERE), "callback_plugins")
 DEMO_LICENSE = "DEMO-LICENSE"
 OTHER_LICENSE = "OTHER-LICENSE"
 FIGURES_KEY = "reliability_figures"
@@ -145,8 +146,8 @@ class Ansible:
             env.pop(name, None)
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": self.collections_root,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
-            "ANSIBLE_CALLBACKS_ENABLED": "reliability_results",
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_PLUGINS,
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_LOCALHOST_WARNING": "false",
             "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
