@@ -334,6 +334,8 @@ def main():
                         help="largest N at which the slow baselines A and B run (BENCH_BASELINE_MAX, default 100)")
     parser.add_argument("--latency-ms", type=float, default=float(env_default("BENCH_LATENCY_MS", "20")),
                         help="repeat everything at this sandbox latency; 0 skips it (BENCH_LATENCY_MS, default 20)")
+    parser.add_argument("--baselines", default=env_default("BENCH_BASELINES", "AB"),
+                        help="baselines the set without latency runs: A, B, AB or none (BENCH_BASELINES, default AB)")
     parser.add_argument("--latency-baselines", default=env_default("BENCH_LATENCY_BASELINES", "A"),
                         help="baselines the latency set runs too: A, B, AB or none (BENCH_LATENCY_BASELINES, "
                              "default A: B's requests are per object like A's, and it is the slowest)")
@@ -348,11 +350,14 @@ def main():
     text, raw = ["## Provisioning\n\n" + "\n\n".join(__doc__.split("\n\n")[1:4]) + "\n"], []
     for latency_ms in [0.0] + ([args.latency_ms] if args.latency_ms else []):
         for count in sizes:
-            baselines = "AB" if not latency_ms else args.latency_baselines
+            baselines = args.latency_baselines if latency_ms else args.baselines
             rows = measure_size(count, latency_ms, args.baseline_max, baselines, args.repeat, log)
             text.append(section(count, latency_ms, rows))
             raw.append({"accounts": count, "latency_ms": latency_ms, "rows": rows})
             write_section("provisioning", "\n".join(text))     # so an interrupted run keeps what it measured
+    if set("AB") - set(args.baselines):
+        text.append("This run leaves out baseline %s (BENCH_BASELINES=%s).\n"
+                    % (" and ".join(sorted(set("AB") - set(args.baselines))), args.baselines))
     skipped = [size for size in sizes if size > args.baseline_max]
     if skipped:
         text.append("Baselines A and B were not run at N = %s (BENCH_BASELINE_MAX=%d); see benchmarks/README.md.\n"
