@@ -19,7 +19,8 @@ LICENSE = "DEMO-LICENSE"
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
-from tests.collection_path import ensure  # noqa: E402  (needs REPO on sys.path)
+from tests.ansible_cli import playbook_env  # noqa: E402,F401  (shared with the tests; scripts import it from here)
+from tests.collection_path import ensure  # noqa: E402,F401  (needs REPO on sys.path; scripts import it from here)
 
 
 class CommandFailed(RuntimeError):
@@ -49,23 +50,6 @@ def measure(command, env=None, cwd=None):
                                                        stdout[-4000:], stderr[-4000:]))
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
             "peak_rss_mb": usage.ru_maxrss / 1024.0, "stdout": stdout}
-
-
-def playbook_env(url, extra=None):
-    """The environment of a user's ansible-playbook run against the sandbox at `url`."""
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": ensure(),
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "false",
-        "PORTAPLUS_URL": url,
-        "PORTAPLUS_LICENSE": LICENSE,
-    })
-    env.update(extra or {})
-    return env
 
 
 def ansible_command(name):

@@ -27,23 +27,13 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from portaplus_sandbox.seed import EXTRA_CUSTOMER_START  # noqa: E402
 from portaplus_sandbox.testing import SandboxServer  # noqa: E402
+from tests.ansible_cli import plain  # noqa: E402
 from tests.collection_path import ensure  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 LICENSE = "DEMO-LICENSE"
 TARGET_COLD_REQUESTS = 12
 TARGET_RATIO = 1.5
-
-
-def plain(value):
-    """ansible-inventory writes plugin strings as {"__ansible_unsafe": text}; keep the text."""
-    if isinstance(value, dict):
-        if list(value) == ["__ansible_unsafe"]:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def static_inventory(listing):

@@ -12,9 +12,10 @@ import textwrap
 
 import pytest
 
-from tests.collection_path import ensure
+from tests.ansible_cli import playbook_env
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CALLBACK_PLUGINS = os.path.join(os.path.dirname(HERE), "callback_plugins")
 DEMO_LICENSE = "DEMO-LICENSE"
 OTHER_LICENSE = "OTHER-LICENSE"
 
@@ -45,8 +46,6 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def play(sandbox, tmp_path):
     """Run a playbook given as a list of tasks (YAML text) against the sandbox."""
-    collections_root = ensure()
-
     def run(tasks, check=False, diff=False, verbosity=0, license=DEMO_LICENSE, extra_env=None, vars_text=""):
         counter = len(list(tmp_path.glob("play*.yml")))
         playbook = tmp_path / ("play%d.yml" % counter)
@@ -55,19 +54,11 @@ def play(sandbox, tmp_path):
             "- hosts: localhost\n  gather_facts: false\n  connection: local\n"
             + ("  vars:\n" + textwrap.indent(textwrap.dedent(vars_text), "    ") if vars_text else "")
             + "  tasks:\n" + textwrap.indent(textwrap.dedent(tasks), "    "))
-        env = dict(os.environ)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": collections_root,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+        env = playbook_env(sandbox.url, license=license, extra={
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_PLUGINS,
             "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
             "PORTAPLUS_TEST_RESULTS": str(results),
-            "PORTAPLUS_URL": sandbox.url,
-            "PORTAPLUS_LICENSE": license,
         })
         env.update(extra_env or {})
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]

@@ -4,7 +4,8 @@ import re
 import subprocess
 import sys
 
-from tests.collection_path import REPO, ensure
+from tests.ansible_cli import playbook_env
+from tests.collection_path import REPO
 
 RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)", re.M)
 
@@ -20,16 +21,7 @@ class Run:
 
 def run_playbook(url, playbook, *args, license="DEMO-LICENSE", cwd=None, tmp_path=None, timeout=600):
     bin_dir = os.path.dirname(sys.executable)
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": ensure(),
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_NOCOLOR": "1",
-        "PORTAPLUS_URL": url,
-        "PORTAPLUS_LICENSE": license,
-    })
+    env = playbook_env(url, license=license)
     if tmp_path is not None:
         env["ANSIBLE_LOCAL_TEMP"] = str(tmp_path / "ansible-tmp")
     command = [os.path.join(bin_dir, "ansible-playbook"), os.path.join(REPO, "playbooks", playbook)] + list(args)

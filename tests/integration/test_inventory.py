@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+from tests.ansible_cli import plain
 from tests.collection_path import ensure
 from tests.integration.conftest import DEMO_LICENSE, OTHER_LICENSE, writes
 
@@ -29,18 +30,6 @@ def inventory(sandbox, tmp_path, source, *args, license=DEMO_LICENSE):
     })
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", source] + list(args)
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
-
-
-def plain(value):
-    """ansible-inventory 2.19 writes strings from plugins (not trusted as templates) as
-    {"__ansible_unsafe": text}; the value is the text."""
-    if isinstance(value, dict):
-        if list(value) == ["__ansible_unsafe"]:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def listed(proc):

@@ -2,9 +2,9 @@
 and the figures every section prints at the end of the pytest run.
 
 Cases are data: a bulk playbook holds many cases as tasks with `ignore_errors`, and the
-`reliability_results` callback records each task's result together with the sandbox's
-request counters, so one ansible-playbook process checks dozens of cases and still tells
-which case sent a write.
+`record_results` callback (tests/callback_plugins, shared with the integration tests) records
+each task's result together with the sandbox's request counters, so one ansible-playbook
+process checks dozens of cases and still tells which case sent a write.
 
 Figures: a test calls `figures.add(section, **numbers)`; the numbers travel to the pytest
 controller in the test report's user_properties (so they survive `-n 2`) and are printed
@@ -22,9 +22,10 @@ from collections import OrderedDict
 import pytest
 
 from portaplus_sandbox.testing import SandboxServer
-from tests.collection_path import ensure
+from tests.ansible_cli import playbook_env
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CALLBACK_PLUGINS = os.path.join(os.path.dirname(HERE), "callback_plugins")
 DEMO_LICENSE = "DEMO-LICENSE"
 OTHER_LICENSE = "OTHER-LICENSE"
 FIGURES_KEY = "reliability_figures"
@@ -137,29 +138,17 @@ class Ansible:
         self.server = server
         self.tmp = tmp_path
         self.count = 0
-        self.collections_root = ensure()
 
     def env(self, license=DEMO_LICENSE, extra=None):
-        env = dict(os.environ)
-        for name in ("PORTAPLUS_URL", "PORTAPLUS_LICENSE"):
-            env.pop(name, None)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": self.collections_root,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
-            "ANSIBLE_CALLBACKS_ENABLED": "reliability_results",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_NOCOLOR": "1",
+        # license=None leaves PORTAPLUS_LICENSE out, even where the caller's environment has one
+        env = playbook_env(self.server.url, license=license, extra={
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_PLUGINS,
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
             "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
             "ANSIBLE_LOCAL_TEMP": str(self.tmp / "ansible-tmp"),
             "ANSIBLE_HOME": str(self.tmp / "ansible-home"),
             "PORTAPLUS_SANDBOX_ADMIN": self.server.url + "/__sandbox",
-            "PORTAPLUS_URL": self.server.url,
         })
-        if license is not None:
-            env["PORTAPLUS_LICENSE"] = license
         env.update(extra or {})
         return {k: v for k, v in env.items() if v is not None}
 

@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Test-only callback: one JSON line per task result, with the sandbox's request counters.
+"""Test-only callback of the integration and reliability suites: one JSON line per task result.
 
-The counters (requests, writes) are read from the sandbox admin API right after each result,
-so a bulk playbook of many cases can tell which case sent a write.
+Where PORTAPLUS_SANDBOX_ADMIN names the sandbox admin API (the reliability suite), the line
+also holds the sandbox's request counters (requests, writes), read right after the result, so
+a bulk playbook of many cases can tell which case sent a write. Without it no request is sent
+and the counters are null.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -11,12 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r'''
-name: reliability_results
+name: record_results
 type: aggregate
-short_description: Record task results and sandbox request counters for the reliability suite
+short_description: Record task results (and sandbox request counters) for the tests
 description:
   - Writes each task result as a JSON line to the file named by E(PORTAPLUS_TEST_RESULTS), with the host,
-    when the task started and ended on that host, and the sandbox's request counters.
+    when the task started and ended on that host, and the request counters of the sandbox whose admin
+    API E(PORTAPLUS_SANDBOX_ADMIN) names (null when it is not set).
 '''
 
 import json
@@ -34,7 +37,7 @@ from ansible.plugins.callback import CallbackBase
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
-    CALLBACK_NAME = "reliability_results"
+    CALLBACK_NAME = "record_results"
     CALLBACK_NEEDS_ENABLED = True
 
     def __init__(self, *args, **kwargs):
