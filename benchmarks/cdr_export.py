@@ -11,7 +11,7 @@ ansible-playbook - at each size, with the 1M/100k ratio (target <= 1.1). Both ou
 to hold the same records. Nothing here is a test; no figure is asserted.
 
 Usage: python benchmarks/cdr_export.py [--sizes 100000 1000000] [--page-size 1000]
-Writes the table to benchmarks/results/cdr_export.md.
+Writes the table to $BENCH_RESULTS/cdr_export.md (default benchmarks/results/).
 """
 import argparse
 import csv
@@ -24,11 +24,11 @@ import textwrap
 import threading
 import time
 
+from _common import write_section
 from portaplus_sandbox.testing import SandboxServer, process_tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-RESULTS = os.path.join(HERE, "results", "cdr_export.md")
 sys.path.insert(0, REPO)
 from tests.collection_path import ensure  # noqa: E402  (the repo root is only on sys.path from here)
 
@@ -191,7 +191,6 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[100000, 1000000],
                         help="CDRs of customer 1001 per measurement (default 100000 1000000)")
     parser.add_argument("--page-size", type=int, default=1000, help="the sandbox's CDR page size (default 1000)")
-    parser.add_argument("--output", default=RESULTS, help="markdown file to write (default %(default)s)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="cdr-export-bench-") as workdir:
@@ -204,9 +203,7 @@ def main():
                table(rows), datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                os.cpu_count() or 1, args.page_size)
     print(text)
-    os.makedirs(os.path.dirname(args.output), exist_ok=True)
-    with open(args.output, "w") as handle:
-        handle.write(text)
+    write_section("cdr_export", text)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ Ansible itself puts on an inventory of that size. Only ratios measured in the sa
 anything; no test asserts on them.
 
 Usage: `python benchmarks/inventory.py [--accounts 10000] [--customers 10] [--repeat 3]`.
-Prints a markdown table and writes it to benchmarks/results/inventory.md.
+Prints a markdown table and writes it to $BENCH_RESULTS/inventory.md (default benchmarks/results/).
 """
 import argparse
 import json
@@ -25,12 +25,12 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from _common import write_section  # noqa: E402
 from portaplus_sandbox.seed import EXTRA_CUSTOMER_START  # noqa: E402
 from portaplus_sandbox.testing import SandboxServer  # noqa: E402
 from tests.ansible_cli import plain  # noqa: E402
 from tests.collection_path import ensure  # noqa: E402
 
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 LICENSE = "DEMO-LICENSE"
 TARGET_COLD_REQUESTS = 12
 TARGET_RATIO = 1.5
@@ -142,7 +142,7 @@ def measure(args, customers, workdir):
 
 
 def report(args, times, hosts, cold_requests, cached_requests, sip_requests):
-    """Print the markdown table and write it to benchmarks/results/inventory.md."""
+    """Print the markdown table and write it as this benchmark's section."""
     wall = dict((kind, statistics.median(sample[0] for sample in samples)) for kind, samples in times.items())
     cpu = dict((kind, statistics.median(sample[1] for sample in samples)) for kind, samples in times.items())
 
@@ -183,9 +183,7 @@ def report(args, times, hosts, cold_requests, cached_requests, sip_requests):
     ]
     table = "\n".join(lines)
     print(table)
-    os.makedirs(RESULTS, exist_ok=True)
-    with open(os.path.join(RESULTS, "inventory.md"), "w") as handle:
-        handle.write(table)
+    write_section("inventory", table)
 
 
 if __name__ == "__main__":
