@@ -264,7 +264,7 @@ def run_variant(server, text, vars_file, workdir, key, wanted, repeat):
                 for phase, runs in samples.items())
 
 
-def measure_size(count, latency_ms, baseline_max, baselines, repeat, log):
+def measure_size(count, latency_ms, baselines, repeat, log):
     wanted = desired_state(count)
     with tempfile.TemporaryDirectory() as workdir:
         vars_file = os.path.join(workdir, "vars.json")
@@ -277,7 +277,7 @@ def measure_size(count, latency_ms, baseline_max, baselines, repeat, log):
         extra = ["--latency-ms", str(latency_ms)] if latency_ms else []
         with SandboxServer(seed="empty", extra_args=extra) as server:
             for key, label, text in VARIANTS:
-                if key in "AB" and (count > baseline_max or key not in baselines):
+                if key in "AB" and count > baselines.get(key, 0):
                     continue
                 if key == "r" and not has_customer_role():
                     continue
@@ -322,6 +322,31 @@ def section(count, latency_ms, rows):
     return text
 
 
+def baseline_limits(spec):
+    """"A=1000,B=100" -> {"A": 1000, "B": 100}: the largest N each baseline runs at ("A" alone: every N)."""
+    limits = {}
+    for part in spec.replace(" ", "").split(","):
+        if part and part != "none":
+            key, _, largest = part.partition("=")
+            if key not in ("A", "B") or (largest and not largest.isdigit()):
+                raise SystemExit("baselines: %r is not A, B, A=<N> or B=<N>" % part)
+            limits[key] = int(largest) if largest else float("inf")
+    return limits
+
+
+def left_out(subject, limits, sizes, variable, spec):
+    """A line naming the baselines (and sizes) a set did not run, if any."""
+    missing = []
+    for key in "AB":
+        skipped = [size for size in sizes if size > limits.get(key, 0)]
+        if skipped:
+            missing.append("%s at N = %s" % (key, ", ".join(map(str, skipped))))
+    if not missing:
+        return ""
+    return "%s did not run baseline %s (%s=%s); see benchmarks/README.md.\n" % (
+        subject, " or ".join(missing), variable, spec)
+
+
 def env_default(name, default):
     return os.environ.get(name) or default
 
@@ -330,15 +355,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=env_default("BENCH_SIZES", "100,1000"),
                         help="comma-separated account counts (BENCH_SIZES, default 100,1000)")
-    parser.add_argument("--baseline-max", type=int, default=int(env_default("BENCH_BASELINE_MAX", "100")),
-                        help="largest N at which the slow baselines A and B run (BENCH_BASELINE_MAX, default 100)")
+    parser.add_argument("--baselines", default=env_default("BENCH_BASELINES", "A=100,B=100"),
+                        help="baselines of the set without latency, each up to the largest N it runs at, e.g. "
+                             "A=1000,B=100; a letter alone runs at every N; none for none (BENCH_BASELINES, "
+                             "default A=100,B=100)")
     parser.add_argument("--latency-ms", type=float, default=float(env_default("BENCH_LATENCY_MS", "20")),
                         help="repeat everything at this sandbox latency; 0 skips it (BENCH_LATENCY_MS, default 20)")
-    parser.add_argument("--baselines", default=env_default("BENCH_BASELINES", "AB"),
-                        help="baselines the set without latency runs: A, B, AB or none (BENCH_BASELINES, default AB)")
-    parser.add_argument("--latency-baselines", default=env_default("BENCH_LATENCY_BASELINES", "A"),
-                        help="baselines the latency set runs too: A, B, AB or none (BENCH_LATENCY_BASELINES, "
-                             "default A: B's requests are per object like A's, and it is the slowest)")
+    parser.add_argument("--latency-baselines", default=env_default("BENCH_LATENCY_BASELINES", "A=100"),
+                        help="the same for the latency set (BENCH_LATENCY_BASELINES, default A=100: B's requests "
+                             "are per object like A's, and it is the slowest)")
     parser.add_argument("--repeat", type=int, default=int(env_default("BENCH_REPEAT", "3")),
                         help="runs of the quick variants (c, d) whose median is reported (BENCH_REPEAT, default 3)")
     args = parser.parse_args()
@@ -348,23 +373,16 @@ def main():
         print(message, flush=True)
 
     text, raw = ["## Provisioning\n\n" + "\n\n".join(__doc__.split("\n\n")[1:4]) + "\n"], []
+    plain, delayed = baseline_limits(args.baselines), baseline_limits(args.latency_baselines)
     for latency_ms in [0.0] + ([args.latency_ms] if args.latency_ms else []):
         for count in sizes:
-            baselines = args.latency_baselines if latency_ms else args.baselines
-            rows = measure_size(count, latency_ms, args.baseline_max, baselines, args.repeat, log)
+            rows = measure_size(count, latency_ms, delayed if latency_ms else plain, args.repeat, log)
             text.append(section(count, latency_ms, rows))
             raw.append({"accounts": count, "latency_ms": latency_ms, "rows": rows})
             write_section("provisioning", "\n".join(text))     # so an interrupted run keeps what it measured
-    if set("AB") - set(args.baselines):
-        text.append("This run leaves out baseline %s (BENCH_BASELINES=%s).\n"
-                    % (" and ".join(sorted(set("AB") - set(args.baselines))), args.baselines))
-    skipped = [size for size in sizes if size > args.baseline_max]
-    if skipped:
-        text.append("Baselines A and B were not run at N = %s (BENCH_BASELINE_MAX=%d); see benchmarks/README.md.\n"
-                    % (", ".join(map(str, skipped)), args.baseline_max))
-    if args.latency_ms and set("AB") - set(args.latency_baselines):
-        text.append("The latency set leaves out baseline %s (BENCH_LATENCY_BASELINES=%s).\n"
-                    % (" and ".join(sorted(set("AB") - set(args.latency_baselines))), args.latency_baselines))
+    text.append(left_out("The set without latency", plain, sizes, "BENCH_BASELINES", args.baselines))
+    if args.latency_ms:
+        text.append(left_out("The latency set", delayed, sizes, "BENCH_LATENCY_BASELINES", args.latency_baselines))
     path = write_section("provisioning", "\n".join(text))
     with open(os.path.join(os.path.dirname(path), "provisioning.json"), "w") as handle:
         json.dump(raw, handle, indent=1)

@@ -21,7 +21,7 @@ def run_harness(results, only, **env):
 
 def test_make_bench_writes_the_provisioning_table_with_request_counts(tmp_path):
     proc = run_harness(tmp_path, "provisioning,module_profile,sandbox_scale", BENCH_SIZES=str(ACCOUNTS),
-                       BENCH_LATENCY_MS="0", BENCH_BASELINE_MAX=str(ACCOUNTS), BENCH_REPEAT="1",
+                       BENCH_LATENCY_MS="0", BENCH_BASELINES="A=%d,B=%d" % (ACCOUNTS, ACCOUNTS), BENCH_REPEAT="1",
                        BENCH_SCALE_CDRS="2000", BENCH_PROFILE_ACCOUNTS=str(ACCOUNTS))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     latest = (tmp_path / "latest.md").read_text()
