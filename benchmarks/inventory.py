@@ -104,9 +104,21 @@ def main():
     workdir = tempfile.mkdtemp(prefix="portaplus-bench-inventory-")
     try:
         times, hosts, cold_requests, cached_requests, sip_requests = measure(args, customers, workdir)
+        growth = requests_by_size(args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    report(args, times, hosts, cold_requests, cached_requests, sip_requests)
+    report(args, times, hosts, cold_requests, cached_requests, sip_requests, growth)
+
+
+def requests_by_size(args, workdir):
+    """Cold requests with a tenth of the accounts, and with twice the customers: [(accounts, customers, requests)]."""
+    growth = []
+    for accounts, count in ((args.accounts // 10, args.customers), (args.accounts, args.customers * 2)):
+        customers = list(range(EXTRA_CUSTOMER_START, EXTRA_CUSTOMER_START + count))
+        with SandboxServer(seed="empty", extra_args=["--customers", str(count), "--accounts", str(accounts)]) as sandbox:
+            source = source_file(workdir, "growth_%d_%d_portaplus.yml" % (accounts, count), customers, cache=False)
+            growth.append((accounts, count, Runner(sandbox, workdir).run(source)[1]))
+    return growth
 
 
 def measure(args, customers, workdir):
@@ -141,7 +153,7 @@ def measure(args, customers, workdir):
     return times, hosts, cold_requests, cached_requests, sip_requests
 
 
-def report(args, times, hosts, cold_requests, cached_requests, sip_requests):
+def report(args, times, hosts, cold_requests, cached_requests, sip_requests, growth):
     """Print the markdown table and write it as this benchmark's section."""
     wall = dict((kind, statistics.median(sample[0] for sample in samples)) for kind, samples in times.items())
     cpu = dict((kind, statistics.median(sample[1] for sample in samples)) for kind, samples in times.items())
@@ -175,6 +187,10 @@ def report(args, times, hosts, cold_requests, cached_requests, sip_requests):
         "",
         "With `sip_status: true` (SIP registrations, one more request per customer) a cold run makes %d requests."
         % sip_requests,
+        "",
+        "Cold requests grow with customers, not accounts: %s." % "; ".join(
+            "%d accounts over %d customers, %d requests" % row
+            for row in sorted([(args.accounts, args.customers, cold_requests)] + growth)),
         "",
         "Samples (wall/CPU s): %s." % "; ".join(
             "%s %s" % (kind, ", ".join("%.1f/%.1f" % sample for sample in times[kind]))
