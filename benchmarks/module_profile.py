@@ -40,8 +40,8 @@ PARTS = ("argument validation", "API calls", "engine", "exit_json")
 def cpu_split():
     """Wrap the four parts of a module run with CPU timers; returns the dict they add to."""
     spent = dict((part, 0.0) for part in PARTS)
-    client = __import__("ansible_collections.portaplus.softswitch.plugins.module_utils.client", fromlist=["x"])
-    resource = __import__("ansible_collections.portaplus.softswitch.plugins.module_utils.resource", fromlist=["x"])
+    client = __import__("ansible_collections.portaplus.softswitch.plugins.module_utils.api.client", fromlist=["x"])
+    resource = __import__("ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource", fromlist=["x"])
     targets = ((basic.AnsibleModule, "__init__", "argument validation"), (basic.AnsibleModule, "exit_json", "exit_json"),
                (client.PortaPlusClient, "call", "API calls"), (resource.Engine, "run", "engine"))
     for owner, name, part in targets:

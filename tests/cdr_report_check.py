@@ -1,6 +1,6 @@
 """Read the figures back out of a rendered CDR report, and recompute them from the CSV.
 
-The recomputation is written independently of plugins/module_utils/cdr_report.py (plain
+The recomputation is written independently of plugins/module_utils/cdr/report.py (plain
 csv, fractions and sorting), so a test comparing the two catches a wrong sum, a lost
 record, a wrong day or hour, or a table that does not match its chart.
 """

@@ -115,9 +115,9 @@ import json
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account_inventory import default_groups, read_inventory
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.inventory import default_groups, read_inventory
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import (
     ConnectionOptionError,
     check_given_options,
     client_from_plugin,

@@ -136,8 +136,8 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import read_account_by_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import read_active_calls
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import ConnectionOptionError, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import ConnectionOptionError, client_from_plugin
 
 
 class LookupModule(LookupBase):

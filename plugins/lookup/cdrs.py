@@ -153,16 +153,10 @@ from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr import (
-    CdrInputError,
-    CdrQuery,
-    check_selection,
-    iter_cdrs,
-    resolve_account,
-    resolve_range,
-)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import ConnectionOptionError, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, check_selection, resolve_range
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import CdrQuery, iter_cdrs, resolve_account
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import ConnectionOptionError, client_from_plugin
 
 display = Display()
 

@@ -26,13 +26,13 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, PortaPlusError, Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (
     Field, InputError, check_bool, check_extension_number, check_number, check_path_segment, check_text, item_options,
     text_check)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import (
     Engine, IncompleteChangeError, ResourceSpec)
 
 CREATE_ACCOUNTS = Route("POST", "/CreateAccounts", "CreateAccount")

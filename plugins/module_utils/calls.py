@@ -16,8 +16,8 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, Route, parse_date, path_segment_problem
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, Route, parse_date, path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 OP = "ActiveCalls"
 GET_RESELLER_CALLS = Route("GET", "/GetActiveCallsReseller/{License}", OP)

@@ -12,8 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError, Route
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 GET_CUSTOMER_ACCOUNTS = Route("GET", "/GetAccounts/{License}/{ICustomer}", "Product")
 

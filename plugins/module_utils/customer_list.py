@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route, path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import Route, path_segment_problem
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 GET_CUSTOMERS = Route("GET", "/GetCustomersShortInfo/{License}", "PortaCustomerInfo")
 SEARCH_CUSTOMERS = Route("GET", "/GetCustomersShortInfo/{License}/{SearchString}/{IParent}", "PortaCustomerInfo")

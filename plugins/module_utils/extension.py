@@ -19,11 +19,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError, Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (
     Field, InputError, check_extension_number, check_path_segment, check_text, item_options)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import ResourceSpec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import ResourceSpec
 
 OP = "CustomerExtension"
 GET_EXTENSIONS = Route("GET", "/GetCustomerExtensions/{License}/{ICustomer}", OP)

@@ -16,8 +16,8 @@ __metaclass__ = type
 import difflib
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 GET_PRODUCTS = Route("GET", "/GetProducts/{License}", "Product")
 GET_PRODUCTS_BY_CURRENCY = Route("GET", "/GetProducts/{License}/{Currency}", "Product")

@@ -271,7 +271,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
     ACCOUNT_OPTIONS, ACCOUNT_SCOPE_OPTIONS, AccountSpec)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import run_resource_module, single_argument_spec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import run_resource_module, single_argument_spec
 
 
 def build_spec(client, params):

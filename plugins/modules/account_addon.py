@@ -136,7 +136,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import AccountAddonSpec
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import run_resource_module, single_argument_spec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import run_resource_module, single_argument_spec
 
 ITEM_OPTIONS = dict(
     addon=dict(type="raw", required=True),

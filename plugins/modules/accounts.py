@@ -392,7 +392,7 @@ diff:
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
     ACCOUNT_OPTIONS, ACCOUNT_SCOPE_OPTIONS, AccountSpec)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import (
     list_argument_spec, list_module, run_resource_module)
 
 

@@ -159,8 +159,9 @@ sha256:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr import run_export
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import connection_argument_spec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.export import export_cdrs
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import connection_argument_spec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import run_file_module
 
 
 def main():
@@ -180,7 +181,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, required_one_of=[("customer", "account")],
                            supports_check_mode=True)
-    run_export(module)
+    run_file_module(module, export_cdrs)
 
 
 if __name__ == "__main__":

@@ -143,9 +143,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr_report import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import (
     CdrReportError, check_report_options, plain_totals, read_csv, render_html, summarize, zone)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 
 def main():

@@ -243,7 +243,7 @@ diff:
 '''
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_OPTIONS, ExtensionSpec
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import (
     list_argument_spec, list_module, run_resource_module)
 
 

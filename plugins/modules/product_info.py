@@ -110,7 +110,7 @@ addons:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import info_argument_spec, run_info_module
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import info_argument_spec, run_info_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import read_catalogue
 
 

@@ -8,11 +8,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account_inventory import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.inventory import (
     account_hostvars, build_hosts, check_options, default_groups, host_name, statistics_from_api)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import (
     check_search, customer_from_api, site_from_api)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 ACME = {"id": 1001, "name": "Acme Ltd", "sites": [{"id": 301, "name": "London HQ", "accounts": 2}]}
 

@@ -7,10 +7,10 @@ import pytest
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
     AccountAddonSpec, AccountSpec, account_from_api, check_new_account_id)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import (
     OutcomeUnknownError, ServerError)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import Catalogue, product_from_api
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Engine, InputError, run_single
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import Engine, InputError, run_single
 
 PRODUCTS = [
     {"IProduct": 1, "Name": "Office Line", "addon_priority": 0},

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import (
     CALL_KEYS, call_from_api, calls_from_response, check_scope, exclusion_query, live_calls_by_account)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 NOW = datetime.datetime(2026, 11, 30, 20, 45, 0, tzinfo=datetime.timezone.utc)
 

@@ -18,21 +18,12 @@ import time
 
 import pytest
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils import cdr
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr import (
-    COLUMNS,
-    CdrInputError,
-    CdrQuery,
-    ExportFile,
-    IncompleteCdrsError,
-    Summary,
-    cdr_record,
-    check_selection,
-    iter_pages,
-    resolve_range,
-)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import NotFoundError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr import export as cdr_export, records as cdr_records
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.export import ExportFile
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, check_selection, resolve_range
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import COLUMNS, CdrQuery, IncompleteCdrsError, Summary, cdr_record, iter_pages
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 3, 15, 10, 30, 45, 123456, tzinfo=UTC)
@@ -131,11 +122,11 @@ def test_bad_selection(customer, account, option):
 def test_query_paths_send_utc_without_zone():
     query = CdrQuery(utc(2026, 3, 1, 6), utc(2026, 3, 2), customer=1001, outgoing_only=True)
     route, path = query.route_and_path(2000)
-    assert route is cdr.CUSTOMER_CDR_PAGES
+    assert route is cdr_records.CUSTOMER_CDR_PAGES
     assert path["FromDate"] == "2026-03-01T06:00:00" and path["ToDate"] == "2026-03-02T00:00:00"
     assert path["Offset"] == 2000 and path["FetchRecordsUsingOffset"] is True and path["GetOutgoingCalls"] is True
     route, path = CdrQuery(utc(2026, 3, 1), utc(2026, 3, 2), i_account=5001, account="4416").route_and_path(0)
-    assert route is cdr.ACCOUNT_CDR_PAGES and path["IAccount"] == 5001 and "ICustomer" not in path
+    assert route is cdr_records.ACCOUNT_CDR_PAGES and path["IAccount"] == 5001 and "ICustomer" not in path
 
 
 # -- records -----------------------------------------------------------------------------------------
@@ -280,7 +271,7 @@ def test_export_formats(tmp_path, fmt, compress):
         out.commit()
     with open(dest, "rb") as handle:
         data = handle.read()
-    assert out.sha256 == cdr.file_sha256(dest) and out.size == len(data)
+    assert out.sha256 == cdr_export.file_sha256(dest) and out.size == len(data)
     text = (gzip.decompress(data) if compress else data).decode("utf-8")
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(text)))
@@ -317,10 +308,10 @@ def test_stale_parts_of_dead_processes_are_removed(tmp_path):
     dest = str(tmp_path / "out.csv")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           check=True).stdout.strip()
-    stale, live, other = cdr.temp_path(dest, int(dead)), cdr.temp_path(dest, os.getppid()), str(tmp_path / ".x.1.part")
+    stale, live, other = cdr_export.temp_path(dest, int(dead)), cdr_export.temp_path(dest, os.getppid()), str(tmp_path / ".x.1.part")
     for path in (stale, live, other):
         open(path, "w").close()
-    assert cdr.remove_stale_parts(dest) == [stale]
+    assert cdr_export.remove_stale_parts(dest) == [stale]
     assert sorted(os.listdir(str(tmp_path))) == sorted(os.path.basename(p) for p in (live, other))
 
 
@@ -334,9 +325,9 @@ def test_the_part_of_a_killed_export_left_as_a_zombie_is_stale(tmp_path):
                 if handle.read().rsplit(")", 1)[1].split()[0] == "Z":
                     break
             time.sleep(0.01)
-        part = cdr.temp_path(dest, child.pid)
+        part = cdr_export.temp_path(dest, child.pid)
         open(part, "w").close()
-        assert cdr.remove_stale_parts(dest) == [part]
+        assert cdr_export.remove_stale_parts(dest) == [part]
     finally:
         child.wait()
 
@@ -344,37 +335,37 @@ def test_the_part_of_a_killed_export_left_as_a_zombie_is_stale(tmp_path):
 def test_manifest_decides_idempotency(tmp_path):
     dest = str(tmp_path / "out.csv")
     export = {"customer": 1001, "from": "2026-03-01T00:00:00Z"}
-    assert cdr.up_to_date(dest, export) is None
+    assert cdr_export.up_to_date(dest, export) is None
     with ExportFile(dest) as out:
         out.write(RECORDS)
         out.commit()
-    cdr.write_manifest(dest, {"export": export, "sha256": out.sha256, "size": out.size, "summary": {"records": 2}})
-    assert cdr.up_to_date(dest, export)["summary"] == {"records": 2}
-    assert cdr.up_to_date(dest, dict(export, customer=1002)) is None      # another query
+    cdr_export.write_manifest(dest, {"export": export, "sha256": out.sha256, "size": out.size, "summary": {"records": 2}})
+    assert cdr_export.up_to_date(dest, export)["summary"] == {"records": 2}
+    assert cdr_export.up_to_date(dest, dict(export, customer=1002)) is None      # another query
     with open(dest, "a") as handle:
         handle.write("edited\n")
-    assert cdr.up_to_date(dest, export) is None                            # the file changed
+    assert cdr_export.up_to_date(dest, export) is None                            # the file changed
     os.remove(dest)
-    assert cdr.up_to_date(dest, export) is None
+    assert cdr_export.up_to_date(dest, export) is None
 
 
 @pytest.mark.parametrize("dest, words", [("", "must not be empty"), ("/nonexistent-dir/x.csv", "does not exist")])
 def test_bad_dest(dest, words):
     with pytest.raises(CdrInputError) as caught:
-        cdr.check_dest(dest)
+        cdr_export.check_dest(dest)
     assert caught.value.option == "dest" and words in str(caught.value)
 
 
 def test_dest_with_a_nul_is_refused_naming_dest(tmp_path):
     # os.access and open() would say only "embedded null byte", after the first request
     with pytest.raises(InputError) as caught:
-        cdr.check_dest(str(tmp_path / "out\u0000.csv"))
+        cdr_export.check_dest(str(tmp_path / "out\u0000.csv"))
     assert caught.value.option == "dest" and "NUL" in str(caught.value)
 
 
 def test_dest_directory_is_refused(tmp_path):
     with pytest.raises(CdrInputError, match="not a directory"):
-        cdr.check_dest(str(tmp_path))
+        cdr_export.check_dest(str(tmp_path))
 
 
 @pytest.mark.parametrize("total, page_size", [(0, 10), (1, 10), (95, 10), (100, 10)])

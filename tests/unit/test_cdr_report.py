@@ -4,9 +4,9 @@ import pytest
 from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr_report import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import (
     TEXT_MAX_LENGTH, CdrReportError, check_report_options, read_csv, render_html, summarize, zone)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 from tests.cdr_report_check import CHART_IDS, COLUMNS, assert_report_matches_csv, parse_report, write_sample_csv
 
 

@@ -19,8 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils import client as client_mod
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api import client as client_mod
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import (
     AuthError,
     NotFoundError,
     OutcomeUnknownError,

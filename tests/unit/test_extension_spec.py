@@ -7,8 +7,8 @@ the real client refuses, so an ordering or validation mistake shows up as a fail
 import pytest
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils import extension as ext
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import FORMAT_SUFFIXES, NotFoundError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import Engine, InputError, run_single
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import FORMAT_SUFFIXES, NotFoundError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import Engine, InputError, run_single
 
 CUSTOMER = 1001
 ACCOUNTS = {

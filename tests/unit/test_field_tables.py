@@ -5,8 +5,9 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils import account, extension, fields
-from ansible_collections.portaplus.softswitch.plugins.module_utils.module_runner import list_argument_spec, single_argument_spec
+from ansible_collections.portaplus.softswitch.plugins.module_utils import account, extension
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine import fields
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import list_argument_spec, single_argument_spec
 
 MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "modules")
 

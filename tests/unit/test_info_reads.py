@@ -1,8 +1,9 @@
 """The info modules' reads live in module_utils (H10): route choices and API member names, tested without HTTP."""
 import pytest
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils import account, client, extension, product
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils import account, extension, product
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api import client
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 
 class Recorder:

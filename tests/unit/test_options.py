@@ -13,15 +13,15 @@ from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.portaplus.softswitch.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.portaplus.softswitch.plugins.module_utils import options as options_mod
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine import options as options_mod
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import (
     NotFoundError,
     PathValueError,
     PortaPlusClient,
     Route,
     ValidationError,
 )
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import (
     CONNECTION_OPTIONS,
     ConnectionOptionError,
     client_from_module,

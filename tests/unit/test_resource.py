@@ -1,9 +1,9 @@
 """Unit tests of the declarative engine on an in-memory resource (pure logic, no HTTP)."""
 import pytest
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.errors import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (
     NotFoundError, OutcomeUnknownError, ServerError, TransportError, ValidationError)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import (
     MASK, MASK_CHANGED, MAX_RESENDS, Engine, Field, IncompleteChangeError, InputError, ResourceSpec, run_single)
 
 

@@ -16,10 +16,10 @@ import contextlib
 
 from ansible.module_utils import basic
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.options import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import (
     client_from_module, connection_argument_spec, fail_from_error)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import (
     STATES, SINGLE_STATES, Engine, IncompleteChangeError, InputError, run_single)
 
 
@@ -50,6 +50,28 @@ def run_info_module(module, read):
     with failures_reported(module, client):
         result = read(client, module.params)
     module.exit_json(changed=False, **result)
+
+
+def run_file_module(module, work, dest_option="dest"):
+    """Modules that write one file: ``work(client, params, check_mode)`` returns the result's keys.
+
+    Nothing reaches ``dest`` unless the work succeeds (files are renamed into place once whole),
+    so an API or file failure says the file was left as it was.
+    """
+    client = client_from_module(module)
+    dest = module.params.get(dest_option)
+    try:
+        with client:
+            result = work(client, module.params, module.check_mode)
+    except (InputError, ValueError) as exc:
+        module.fail_json(msg=client.redact(str(exc)), changed=False)
+    except PortaPlusError as exc:
+        module.fail_json(msg=client.redact("%s; %s was left as it was" % (exc, dest)),
+                         changed=False, status=exc.status, field_errors=exc.field_errors)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg=client.redact("%s: could not write %s: %s; the file was left as it was" % (
+            dest_option, dest, exc)), changed=False)
+    module.exit_json(**result)
 
 
 def list_argument_spec(item_options, **scope_options):

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone as fixed_zone
 from decimal import Decimal, InvalidOperation
 from html import escape
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import check_path, check_text
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_path, check_text
 
 #: the columns of a cdr_export CSV that the report reads
 REQUIRED_COLUMNS = ("connect_time", "account_id", "cld", "duration", "charged_amount", "failed")

@@ -21,9 +21,9 @@ __metaclass__ = type
 import copy
 import json
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.errors import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (
     AuthError, NotFoundError, NotTheApiError, PathValueError, PortaPlusError, ValidationError)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (  # noqa: F401 pylint: disable=unused-import
     MASK, MASK_CHANGED, Field, InputError, masked_value_problem)
 
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered")

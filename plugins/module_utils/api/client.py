@@ -27,9 +27,9 @@ from collections import namedtuple
 from urllib.parse import quote, quote_plus, urlsplit
 
 # Dates and errors live in their own files; they stay importable from here (other plugins import them so).
-from ansible_collections.portaplus.softswitch.plugins.module_utils.dates import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.dates import (  # noqa: F401 pylint: disable=unused-import
     convert_dates, format_date, format_path_date, json_default, parse_date)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.errors import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (  # noqa: F401 pylint: disable=unused-import
     AuthError, NotFoundError, NotTheApiError, OutcomeUnknownError, PathValueError, PortaPlusError, ServerError,
     TransportError, ValidationError, STATUS_ERRORS)
 

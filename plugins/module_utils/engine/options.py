@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import (
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     PathValueError,
@@ -30,7 +30,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.client import
     PortaPlusError,
     license_problem,
 )
-from ansible_collections.portaplus.softswitch.plugins.module_utils.fields import InputError, check_option_type
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError, check_option_type
 
 #: The connection options: name -> type, default, required, no_log, env var, inventory/play var.
 CONNECTION_OPTIONS = {

@@ -27,11 +27,11 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import account_from_api
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import (
     GET_RESELLER_CALLS, calls_from_response, live_calls_by_account)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import Route, format_path_date
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import Route, format_path_date
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import fill_missing_sites, read_customers
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import GET_ONLINE_ACCOUNTS
-from ansible_collections.portaplus.softswitch.plugins.module_utils.resource import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 GET_CDR_STATISTICS = Route(
     "GET", "/GetAccountCDRStatistics/{License}/{ICustomer}/{FromDate}/{ToDate}/{IncludeAccounts}/{GetOutgoingCalls}"

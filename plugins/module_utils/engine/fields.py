@@ -21,7 +21,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.client import path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import path_segment_problem
 
 #: How results and diffs show a secret; ``MASK_CHANGED`` when the run changes it.
 MASK = "********"

@@ -1,0 +1,293 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) portaplus.softswitch contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Call detail records: the export file and its manifest, for the ``cdr_export`` module.
+
+:class:`ExportFile` writes records as CSV or JSON lines (optionally gzip) to a temporary file
+beside ``dest`` and renames it into place, so ``dest`` is never left half-written;
+:func:`export_cdrs` is the module's work.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import csv
+import datetime
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_path
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, UTC, check_selection, format_utc, resolve_range
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import COLUMNS, CdrQuery, Summary, fetch_page, iter_cdrs, resolve_account
+
+FORMATS = ("csv", "jsonl")
+
+
+# -- export files ----------------------------------------------------------------------------------
+
+def csv_value(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return ("%.6f" % value).rstrip("0").rstrip(".") if "e" in text else text
+    return value
+
+
+class _HashingWriter(io.RawIOBase):
+    """A binary file that hashes what goes through it (the sha256 recorded in the manifest)."""
+
+    def __init__(self, handle):
+        super().__init__()
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+
+def manifest_path(dest):
+    return dest + ".manifest.json"
+
+
+def temp_path(dest, pid=None):
+    directory, name = os.path.split(dest)
+    return os.path.join(directory, ".%s.%d.part" % (name, os.getpid() if pid is None else pid))
+
+
+def remove_stale_parts(dest):
+    """Delete the temporary files of earlier exports to ``dest`` whose process is gone (killed)."""
+    directory, name = os.path.split(dest)
+    removed = []
+    for path in glob.glob(os.path.join(glob.escape(directory), ".%s.*.part" % glob.escape(name))):
+        pid = path[:-len(".part")].rsplit(".", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            os.remove(path)
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    # A killed export whose parent was killed too can linger as a zombie until init reaps it:
+    # it holds no file any more, so its part file is stale.
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+class ExportFile:
+    """Records streamed to a temporary file beside ``dest``; :meth:`commit` renames it into place.
+
+    Leaving the ``with`` block without ``commit`` (an error, an interrupt) removes the temporary
+    file, and a killed process leaves only a ``.<name>.<pid>.part`` file, never a short ``dest``.
+    """
+
+    def __init__(self, dest, fmt="csv", compress=False):
+        if fmt not in FORMATS:
+            raise CdrInputError("format", "must be one of %s" % ", ".join(FORMATS), fmt)
+        self.dest = dest
+        self.format = fmt
+        self.compress = compress
+        self.path = temp_path(dest)
+        self._raw = None
+        self._hashing = None
+        self._gzip = None
+        self._text = None
+        self._csv = None
+        self.sha256 = None
+        self.size = None
+
+    def __enter__(self):
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._raw = os.fdopen(descriptor, "wb")
+        self._hashing = _HashingWriter(self._raw)
+        sink = io.BufferedWriter(self._hashing, buffer_size=1 << 20)
+        if self.compress:
+            self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=sink, compresslevel=6, mtime=0)
+            self._text = io.TextIOWrapper(self._gzip, encoding="utf-8", newline="", write_through=False)
+            self._sink = sink
+        else:
+            self._text = io.TextIOWrapper(sink, encoding="utf-8", newline="")
+        if self.format == "csv":
+            self._csv = csv.writer(self._text, lineterminator="\n")
+            self._csv.writerow(COLUMNS)
+        return self
+
+    def write(self, records):
+        if self._csv is not None:
+            self._csv.writerows([csv_value(record[column]) for column in COLUMNS] for record in records)
+        else:
+            dumps = json.dumps
+            self._text.write("".join(dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
+                                     for record in records))
+
+    def _close(self):
+        self._text.flush()
+        if self._gzip is not None:
+            self._text.detach()
+            self._gzip.close()
+            self._sink.flush()
+            self._sink.detach()
+        else:
+            self._text.detach().flush()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        self.sha256 = self._hashing.sha256.hexdigest()
+        self.size = self._hashing.size
+
+    def commit(self, mode=None):
+        """Finish the file and rename it to ``dest`` (atomic on one file system)."""
+        self._close()
+        os.chmod(self.path, mode if mode is not None else _default_mode(self.dest))
+        os.rename(self.path, self.dest)
+        self.path = None
+
+    def __exit__(self, exc_type, exc, traceback):
+        if self.path is not None:
+            for stream in (self._text, self._raw):      # the wrappers first, or they flush into a closed file later
+                try:
+                    if stream is not None and not stream.closed:
+                        stream.close()
+                except (OSError, ValueError):
+                    pass
+            try:
+                os.remove(self.path)
+            except OSError:
+                pass
+        return False
+
+
+def _default_mode(dest):
+    """Keep the mode of the file being replaced; a new file gets 0666 less the umask."""
+    try:
+        return os.stat(dest).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(dest, manifest):
+    """The manifest beside ``dest``, written atomically like the export itself."""
+    path = manifest_path(dest)
+    partial = temp_path(path)
+    with open(partial, "w") as handle:
+        json.dump(manifest, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.chmod(partial, _default_mode(dest))
+    os.rename(partial, path)
+
+
+def read_manifest(dest):
+    try:
+        with open(manifest_path(dest)) as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def up_to_date(dest, export):
+    """The manifest beside ``dest`` when it records exactly ``export`` (the query, format, compression,
+    server) and ``dest`` still has the recorded content; None otherwise."""
+    manifest = read_manifest(dest)
+    if not manifest or manifest.get("export") != export or not os.path.isfile(dest):
+        return None
+    if os.path.getsize(dest) != manifest.get("size") or file_sha256(dest) != manifest.get("sha256"):
+        return None
+    return manifest
+
+
+# -- the export module ---------------------------------------------------------------------------
+
+def check_dest(dest):
+    """``dest`` as an absolute path in an existing, writable directory, or CdrInputError."""
+    if not dest:
+        raise CdrInputError("dest", "must not be empty")
+    check_path("dest", dest)
+    path = os.path.abspath(os.path.expanduser(dest))
+    directory = os.path.dirname(path)
+    if dest.endswith(os.sep) or os.path.isdir(path):
+        raise CdrInputError("dest", "must be a file name, not a directory", dest)
+    if not os.path.isdir(directory):
+        raise CdrInputError("dest", "its directory %s does not exist" % directory, dest)
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise CdrInputError("dest", "its directory %s is not writable" % directory, dest)
+    return path
+
+
+def export_cdrs(client, params, check_mode=False):
+    """The ``cdr_export`` module's work; returns its result.  Input is checked before any request."""
+    start, end = resolve_range(params["from_date"], params.get("to_date") or "now", params.get("timezone") or "UTC")
+    customer, account = check_selection(params.get("customer"), params.get("account"))
+    fmt = params.get("format") or "csv"
+    if fmt not in FORMATS:
+        raise CdrInputError("format", "must be one of %s" % ", ".join(FORMATS), fmt)
+    dest = check_dest(params["dest"])
+    compress = bool(params.get("compress"))
+
+    i_account = resolve_account(client, account, customer)[0] if account is not None else None
+    query = CdrQuery(start, end, customer=customer, i_account=i_account, account=account,
+                     include_accounts=params.get("include_accounts", True), outgoing_only=params.get("outgoing_only"))
+    export = dict(query.describe(), format=fmt, compress=compress, url=client.redact(client.url))
+    result = {"dest": dest, "manifest": manifest_path(dest), "range": {"from": export["from"], "to": export["to"]}}
+
+    manifest = None if params.get("force") else up_to_date(dest, export)
+    if manifest is not None:
+        result.update(manifest.get("summary") or {})
+        result.update(changed=False, sha256=manifest.get("sha256"))
+        return result
+    first = fetch_page(client, query, 0)
+    if check_mode:
+        result.update(changed=True, records=first[1] if first[1] is not None else len(first[0]), total_charged=None,
+                      total_minutes=None, first_call=None, last_call=None, sha256=None)
+        return result
+
+    remove_stale_parts(dest)
+    summary = Summary()
+    with ExportFile(dest, fmt, compress) as out:
+        for records in iter_cdrs(client, query, first=first, prefetch=True):
+            out.write(records)
+            summary.add(records)
+        out.commit()
+    write_manifest(dest, {"export": export, "summary": summary.as_dict(), "sha256": out.sha256, "size": out.size,
+                          "written": format_utc(datetime.datetime.now(UTC)), "columns": list(COLUMNS)})
+    result.update(summary.as_dict())
+    result.update(changed=True, sha256=out.sha256)
+    return result
