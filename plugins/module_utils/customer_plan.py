@@ -23,14 +23,14 @@ __metaclass__ = type
 import hashlib
 import json
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_OPTIONS, AccountSpec
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_OPTIONS, AccountSpec, check_account_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import PortaPlusError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import MASK, InputError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import Engine, Plan
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import failures_reported
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import (
-    EXTENSION_OPTIONS, NO_ACCOUNT, ExtensionSpec)
+    EXTENSION_OPTIONS, NO_ACCOUNT, ExtensionSpec, check_number)
 
 FORMAT_VERSION = "1.0"
 POLICY_STATES = ("merged", "replaced", "overridden")
@@ -235,7 +235,27 @@ class CustomerPlanner:
         except InputError as exc:
             raise self.named(exc) from None
 
+    def check_values(self):
+        """The rules on the file's values that need no request, checked before anything is read."""
+        for resource, check_key in (("accounts", check_account_id), ("extensions", check_number)):
+            engine = self.engines[resource]
+            spec = engine.spec
+            given = self.given[resource]
+            if given is None:
+                continue
+            if self.state(resource) == "overridden" and not given:
+                raise InputError(self.where(resource), "is an empty list with policy.%s.state overridden, which would "
+                                 "remove every one of the customer's %s; list the ones to keep, or leave %s out of the "
+                                 "file to leave them alone" % (resource, resource, resource))
+            engine.check_config(given, self.state(resource))
+            for index, item in enumerate(given):
+                check_key(spec.option(index, spec.key), item[spec.key])
+                for name, field in spec.fields.items():
+                    if item.get(name) is not None and field.check is not None:
+                        field.check(spec.option(index, name), item[name])
+
     def _plan(self):
+        self.check_values()
         have_accounts = self.accounts.read_all()
         have_extensions = self.extensions.read_all()
         guards = []
@@ -274,10 +294,6 @@ class CustomerPlanner:
         if given is None:
             plan.unchanged = list(have)
         else:
-            if state == "overridden" and not given:
-                raise InputError(self.where(resource), "is an empty list with policy.%s.state overridden, which would "
-                                 "remove every one of the customer's %s; list the ones to keep, or leave %s out of the "
-                                 "file to leave them alone" % (resource, resource, resource))
             items, _delete_all = engine.check_config(given, state)
             want = self.want[resource] = engine.spec.prepare(items, state)
             plan = engine.plan(want, have, state)
