@@ -24,7 +24,8 @@ description:
     terminated last.
   - Returns the plan as a versioned document (RV(plan)) with a digest of the live state it was made from;
     O(saved_plan) applies exactly such a plan, or fails if the state moved since.
-  - Every message about the file names the file and the path inside it, for example
+  - >-
+    Every message about the file names the file and the path inside it, for example
     C(customers/acme.yml: extensions[5].account_id: account 442030000005 is terminated by this plan ...).
   - With O(src), an action plugin reads the file once on the controller, as data (see O(src)), and fills the
     other options from it.
@@ -284,7 +285,8 @@ plan:
     guards: []
     blocked: false
 msg:
-  description: The plan in one line, for example C(Acme Ltd (1001) from customers/acme.yml - in sync, nothing to change).
+  description: >-
+    The plan in one line, for example C(Acme Ltd (1001) from customers/acme.yml: in sync, nothing to change).
   returned: always
   type: str
 diff:
