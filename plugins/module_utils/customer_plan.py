@@ -179,6 +179,18 @@ class _FileAccounts(AccountSpec):
         self.last_read = super(_FileAccounts, self).read_customer()
         return self.last_read
 
+    def _resolve_products(self, item, index):
+        # Names the customer's accounts already carry resolve without the catalogue: a re-run of a file
+        # costs two reads, not three. Anything else (an id, another case, a new name) asks the catalogue.
+        known_product = item.get("product") is None or (
+            isinstance(item["product"], str) and item["product"] in self._product_ids)
+        known_addons = all(isinstance(name, str) and name in self._addon_ids for name in item.get("addons") or [])
+        if known_product and known_addons:
+            if item.get("addons") is not None:
+                item["addons"] = sorted(set(item["addons"]))
+            return
+        super(_FileAccounts, self)._resolve_products(item, index)
+
 
 def account_records(accounts):
     """Accounts in the shape the extension spec resolves ``account_id`` with (ID, IAccount, holder)."""

@@ -360,3 +360,16 @@ def test_complete_policy_never_removes_by_default():
     assert customer_plan.complete_policy(None) == {
         "accounts": {"state": "merged", "max_deletions": 0, "update_password": "always"},
         "extensions": {"state": "merged", "max_deletions": 0}}
+
+
+def test_a_no_op_reads_accounts_and_extensions_once_and_nothing_else():
+    fake = api()
+    result = run_customer(fake, content(), SOURCE)
+    assert result["changed"] is False and result["msg"] == "Acme Ltd (1001) from customers/acme.yml: in sync, nothing to change"
+    # the product and add-on names are those the accounts carry: no catalogue read
+    assert fake.templates() == ["/GetAccounts/{License}/{ICustomer}", "/GetCustomerExtensions/{License}/{ICustomer}"]
+    # a name the accounts do not carry (another case) asks the catalogue, once
+    fake = api()
+    assert run_customer(fake, content(accounts=(dict(ALICE, product="hosted pbx seat"), BOB, CAROL)), SOURCE)[
+        "changed"] is False
+    assert fake.templates().count("/GetProducts/{License}") == 1
