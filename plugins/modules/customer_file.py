@@ -132,7 +132,7 @@ problems:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import (
-    CustomerFileError, check_customer_file, load_yaml, secret_values, without_secrets)
+    CustomerFileError, check_customer_file, decode_text, load_yaml, read_bytes, secret_values, without_secrets)
 
 
 def main():
@@ -152,12 +152,7 @@ def main():
     source = params["source"] or params["path"] or "customer file"
     try:
         if params["path"] is not None:
-            try:
-                with open(params["path"], encoding="utf-8") as handle:
-                    text = handle.read()
-            except (IOError, OSError) as exc:
-                raise CustomerFileError(source, ["cannot be read: %s" % (exc.strerror or exc)])
-            data = load_yaml(text, source)
+            data = load_yaml(decode_text(read_bytes(params["path"], source), source), source)
         else:
             data = params["data"]
         module.no_log_values.update(secret_values(data, schema))

@@ -60,10 +60,12 @@ class ResourceSpec:
     key = "id"
     fields = {}
     single = False
+    #: The list option the items came in; a caller that takes them from elsewhere (a file) names that instead.
+    config_name = "config"
 
     def option(self, index, name):
         """How the user wrote this option: ``email`` in a single-object module, ``config[2].email`` otherwise."""
-        return name if self.single or index is None else "config[%d].%s" % (index, name)
+        return name if self.single or index is None else "%s[%d].%s" % (self.config_name, index, name)
 
     def prepare(self, items, state):
         """Check and resolve the user's items (names to ids, formats) before any write.
@@ -222,7 +224,7 @@ class Engine:
                 raise InputError(self.spec.option(index, key), "is required")
             ident = u"%s" % value
             if ident in seen:
-                raise InputError("config", "%s %r is listed twice (items %d and %d)"
+                raise InputError(self.spec.config_name, "%s %r is listed twice (items %d and %d)"
                                  % (key, value, seen[ident], index), show_value=False)
             seen[ident] = index
 
