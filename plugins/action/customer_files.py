@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import from_controller_cwd
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import from_controller_cwd, shown_path
 
 PATH_OPTIONS = ("path", "plan_file")
 
@@ -20,4 +20,6 @@ class ActionModule(ActionBase):
         result.update(self._execute_module(module_name="portaplus.softswitch.customer_files",
                                            module_args=from_controller_cwd(self._task.args, PATH_OPTIONS),
                                            task_vars=task_vars))
+        for item in result.get("files") or []:
+            item["source"] = shown_path(item["path"])   # what messages call the file: customers/acme.yml
         return result

@@ -27,6 +27,10 @@ options:
     description: The C(ansible_limit) magic variable (the C(--limit) given), or empty.
     type: str
     default: ""
+  always:
+    description: Localhost has work in this playbook even when the inventory lists the customers (plan.yml, plan_file).
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -47,8 +51,8 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import limit_problem
 
 
-def provision_hosts(groups, limit=""):
-    problem = limit_problem(groups, limit)
+def provision_hosts(groups, limit="", always=False):
+    problem = limit_problem(groups, limit, always=always)
     if problem:
         raise AnsibleFilterError(problem)
     return "localhost"

@@ -45,6 +45,14 @@ def from_controller_cwd(args, names, cwd=None):
     return args
 
 
+def shown_path(path, cwd=None):
+    """``path`` as the user would write it: relative to ``cwd`` when it is inside it (for messages)."""
+    cwd = cwd or os.getcwd()
+    if path.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(path, cwd)
+    return path
+
+
 def host_name(path):
     """The inventory host of a customer file: its name without the ending (``acme.yml`` -> ``acme``)."""
     return os.path.splitext(os.path.basename(path))[0]
@@ -101,22 +109,25 @@ def check_hosts(files, option="customers_dir"):
         raise InputError(option, "; ".join(problems) + ". Nothing was sent to the API")
 
 
-def limit_problem(groups, limit):
-    """Why ``--limit`` would make provision.yml silently do nothing, or None.
+def limit_problem(groups, limit, always=False):
+    """Why ``--limit`` would make provision.yml or plan.yml silently skip work, or None.
 
     Without an inventory that lists the customers, the customer hosts are made by a play on
     localhost from the files; a limit that leaves localhost out skips that play and, with it,
     every customer. ansible-core applies ``--limit`` to every play, so this cannot be worked
-    around in the playbook: the user is told what to write instead.
+    around in the playbook: the user is told what to write instead. ``always``: localhost has
+    work to do even with such an inventory (writing plan.md, reading plan_file).
     """
-    if not limit or (groups or {}).get(CUSTOMERS_GROUP):
+    if not limit or (not always and (groups or {}).get(CUSTOMERS_GROUP)):
         return None
     patterns = [pattern.strip() for pattern in re.split(r"[:,]", limit) if pattern.strip()]
     if any(pattern in CONTROLLER_HOSTS + ("all",) for pattern in patterns):
         return None
-    return ("--limit %s: without an inventory that lists the customers, the customer hosts are made from the files "
-            "of customers_dir by a first play on localhost, and this limit leaves localhost out, so nothing would run. "
-            "Add localhost to the limit: --limit localhost,%s" % (limit, limit))
+    why = ("the plan is read and written on localhost" if always else
+           "without an inventory that lists the customers, the customer hosts are made from the files of "
+           "customers_dir by a first play on localhost")
+    return ("--limit %s: %s, and this limit leaves localhost out, so the work would be skipped without a word. "
+            "Add localhost to the limit: --limit localhost,%s" % (limit, why, limit))
 
 
 def customer_named_in(path):

@@ -27,7 +27,14 @@ options:
   path:
     description:
       - The directory of the customer files. A relative path is relative to the directory the task runs in.
-      - Required; a missing value fails naming O(option), so a playbook can pass its variable as it is.
+      - Required unless O(plan_file) is given; a missing value fails naming O(option), so a playbook can pass its
+        variable as it is.
+    type: str
+  plan_file:
+    description:
+      - A C(plan.json) written by C(playbooks/plan.yml) (M(portaplus.softswitch.customer_plan_report)), to return its
+        plans by customer id in RV(plans), as C(playbooks/provision.yml -e plan_file=...) does.
+      - A relative path is relative to the directory the task runs in.
     type: str
   option:
     description:
@@ -94,13 +101,21 @@ files:
     path:
       description: The file's absolute path (of the link, for a symbolic link).
       type: str
+    source:
+      description: The file as messages name it, relative to the directory the task runs in when it is inside it.
+      type: str
     host:
       description: The inventory host it becomes.
       type: str
     customer:
       description: The customer id the file names; only with O(read_customers).
       type: int
-  sample: [{"path": "/srv/gitops/customers/acme.yml", "host": "acme", "customer": 1001}]
+  sample: [{"path": "/srv/gitops/customers/acme.yml", "source": "customers/acme.yml", "host": "acme", "customer": 1001}]
+plans:
+  description: With O(plan_file), its plans by customer id (as text).
+  returned: success
+  type: dict
+  sample: {"1001": {"format_version": "1.0", "customer": 1001, "digest": "sha256:9f2c..."}}
 by_customer:
   description: With O(read_customers), the file of each customer id (as text), the first one when two name it.
   returned: success
@@ -114,6 +129,19 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import customer_named_in, find_customer_files
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report import (
+    PlanFormatError, load_plan_document, plans_by_customer)
+
+
+def read_plans(module, path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = load_plan_document(handle.read(), path)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg="plan_file: cannot read %s: %s" % (path, exc.strerror or exc))
+    except PlanFormatError as exc:
+        module.fail_json(msg="plan_file: %s" % exc)
+    return dict((str(customer), plan) for customer, plan in plans_by_customer(document).items())
 
 
 def main():
@@ -124,10 +152,16 @@ def main():
             read_customers=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
             create=dict(type="bool", default=False),
+            plan_file=dict(type="str"),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    result = dict(changed=False)
+    if params["plan_file"]:
+        result["plans"] = read_plans(module, params["plan_file"])
+        if not params["path"]:
+            module.exit_json(**result)
     created = False
     try:
         if params["create"] and params["path"] and not os.path.isdir(os.path.expanduser(params["path"])):
@@ -141,7 +175,7 @@ def main():
     except (InputError, OSError) as exc:
         module.fail_json(msg="%s: %s" % (params["option"], exc) if isinstance(exc, OSError) else str(exc),
                          changed=created)
-    result = dict(changed=created, path=os.path.abspath(os.path.expanduser(params["path"])), files=files)
+    result.update(changed=created, path=os.path.abspath(os.path.expanduser(params["path"])), files=files)
     if params["read_customers"]:
         result["by_customer"] = {}
         for item in files:
