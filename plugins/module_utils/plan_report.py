@@ -151,7 +151,7 @@ def render_markdown(document, max_rows=MAX_ROWS):
         lines.append(u"%s%s." % (_counts_line(counts_of(plan)).capitalize(), source))
         lines.append(u"")
         for guard in plan.get("guards") or []:
-            lines.append(u"> **Guard (%s):** %s" % (cell(guard.get("resource")), u" ".join(u"%s" % guard.get("message", "").split())))
+            lines.append(u"> **Guard (%s):** %s" % (cell(guard.get("resource")), u" ".join((u"%s" % guard.get("message", "")).split())))
             lines.append(u"")
         if plan.get("blocked"):
             lines += [u"> **Blocked:** a guard stops this plan; applying it fails before any write.", u""]
@@ -165,7 +165,7 @@ def render_markdown(document, max_rows=MAX_ROWS):
             lines.append(u"")
     for error in document.get("errors") or []:
         lines += [u"### Not planned: %s" % cell(error.get("host") or error.get("source")), u"",
-                  u"```", u"%s" % (error.get("msg") or u"").strip(), u"```", u""]
+                  u"```", (u"%s" % (error.get("msg") or u"")).strip().replace(u"```", u"'''"), u"```", u""]
     in_sync = [title(plan) for plan in document["customers"] if not has_changes(plan)]
     if in_sync:
         lines.append(u"In sync, nothing to change: %s." % u", ".join(cell(name) for name in in_sync))
