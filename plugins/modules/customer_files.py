@@ -26,7 +26,7 @@ description:
 options:
   path:
     description:
-      - The directory of the customer files. A relative path is relative to the directory the task runs in.
+      - The directory of the customer files. A relative path is relative to O(cwd).
       - Required unless O(plan_file) is given; a missing value fails naming O(option), so a playbook can pass its
         variable as it is.
     type: str
@@ -34,8 +34,14 @@ options:
     description:
       - A C(plan.json) written by C(playbooks/plan.yml) (M(portaplus.softswitch.customer_plan_report)), to return its
         plans by customer id in RV(plans), as C(playbooks/provision.yml -e plan_file=...) does.
-      - A relative path is relative to the directory the task runs in.
+      - A relative path is relative to O(cwd).
     type: str
+  cwd:
+    description:
+      - The directory relative paths are relative to.
+      - Defaults to the directory C(ansible-playbook) runs in (the module's action plugin sets it on the controller;
+        a module alone would run in the playbook's directory).
+    type: path
   option:
     description:
       - The name the messages give O(path), for example the playbook variable that holds it.
@@ -153,29 +159,31 @@ def main():
             allow_empty=dict(type="bool", default=False),
             create=dict(type="bool", default=False),
             plan_file=dict(type="str"),
+            cwd=dict(type="path"),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    cwd = params["cwd"] or os.getcwd()
     result = dict(changed=False)
     if params["plan_file"]:
-        result["plans"] = read_plans(module, params["plan_file"])
+        result["plans"] = read_plans(module, os.path.join(cwd, os.path.expanduser(params["plan_file"])))
         if not params["path"]:
             module.exit_json(**result)
+    directory = os.path.normpath(os.path.join(cwd, os.path.expanduser(params["path"] or "")))
     created = False
     try:
-        if params["create"] and params["path"] and not os.path.isdir(os.path.expanduser(params["path"])):
+        if params["create"] and params["path"] and not os.path.isdir(directory):
             created = True
             if module.check_mode:
-                module.exit_json(changed=True, path=os.path.abspath(os.path.expanduser(params["path"])), files=[],
-                                 by_customer={})
-            os.makedirs(os.path.expanduser(params["path"]))
-        files = find_customer_files(params["path"], params["option"],
+                module.exit_json(changed=True, path=directory, files=[], by_customer={})
+            os.makedirs(directory)
+        files = find_customer_files(params["path"], params["option"], cwd=cwd,
                                     allow_empty=params["allow_empty"] or params["create"])
     except (InputError, OSError) as exc:
         module.fail_json(msg="%s: %s" % (params["option"], exc) if isinstance(exc, OSError) else str(exc),
                          changed=created)
-    result.update(changed=created, path=os.path.abspath(os.path.expanduser(params["path"])), files=files)
+    result.update(changed=created, path=directory, files=files)
     if params["read_customers"]:
         result["by_customer"] = {}
         for item in files:
