@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 step() { printf '\n===== %s\n\n' "$*"; }
 
 step "1/6 Provision every customer file in examples/customers (one host per customer)"
-ansible-playbook playbooks/provision.yml --diff
+ansible-playbook playbooks/provision.yml --diff -e customers_dir=examples/customers
 
 step "2/6 Provision again: the sandbox already matches the files, so changed=0"
-ansible-playbook playbooks/provision.yml
+ansible-playbook playbooks/provision.yml -e customers_dir=examples/customers
 
 step "3/6 Edit a customer file and review the plan with --check --diff (nothing is written)"
 edited="$(mktemp -d)"
