@@ -22,10 +22,30 @@ class PlayResult(Run):
         return self.result(name)
 
 
+# The integration runs `make check` keeps (marker `smoke`): one per surface a user meets first,
+# modules with check mode, diff and a second run, the inventory, the CDR export and the role.
+SMOKE = (
+    "test_accounts.py::test_accounts_converge_with_check_mode_diff_and_no_writes_on_the_second_run",
+    "test_extensions.py::test_check_then_real_then_idempotent_with_field_level_diff",
+    "test_inventory.py::test_example_lists_accounts_and_second_run_is_served_from_cache",
+    "test_cdrs.py::test_export_is_idempotent_and_check_mode_writes_nothing",
+    "test_customer_role.py::test_second_provision_changes_nothing_and_writes_nothing",
+)
+
+
 def pytest_collection_modifyitems(items):
+    files, smoke = set(), set()
     for item in items:
         if str(item.fspath).startswith(HERE):
             item.add_marker(pytest.mark.integration)
+            name = "%s::%s" % (os.path.basename(str(item.fspath)), item.originalname)
+            files.add(os.path.basename(str(item.fspath)))
+            if name in SMOKE:
+                item.add_marker(pytest.mark.smoke)
+                smoke.add(name)
+    lost = [name for name in SMOKE if name.split("::")[0] in files and name not in smoke]
+    if lost:
+        raise pytest.UsageError("tests/integration/conftest.py SMOKE names tests that do not exist: %s" % lost)
 
 
 @pytest.fixture
