@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 # ansible_collections/portaplus/softswitch: tests/collection_path.py makes that symlink.
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench bench-cdr-export clean
+.PHONY: venv collection-path unit sandbox-tests sanity integration check test demo bench bench-cdr-export clean
 .PHONY: lint galaxy docs docs-lint changelog-check ee
 
 venv: $(STAMP)
@@ -42,6 +42,11 @@ sanity: venv
 
 integration: venv
 	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+
+# The edit-test loop (a few minutes): unit and sandbox tests and the smoke integration runs,
+# no reliability suite, gates or slow end-to-end runs. `make test` runs everything.
+check: venv
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not integration or smoke" tests/unit sandbox/tests tests/integration
 
 # One pytest run for unit, sandbox and integration tests and the gates (tests/gates runs
 # sanity, lint, galaxy, docs-lint, changelog-check and ee), so its closing line counts them all.

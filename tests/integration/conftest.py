@@ -1,78 +1,61 @@
 """Integration harness: real ansible-playbook runs against a real sandbox process.
 
 The sandbox fixtures (`sandbox_server`, `sandbox`) come from the portaplus_sandbox pytest
-plugin. `play` writes a playbook, runs ansible-playbook as a subprocess with the collection
-on ANSIBLE_COLLECTIONS_PATH, and returns every task result recorded by the test callback.
+plugin. `play` runs a list of tasks with the one harness of tests/ansible_cli.py (real
+ansible-playbook, the collection on ANSIBLE_COLLECTIONS_PATH) and returns every task result
+recorded by the test callback.
 """
-import json
 import os
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
-from tests.ansible_cli import playbook_env
+from tests.ansible_cli import DEMO_LICENSE, Ansible, Run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CALLBACK_PLUGINS = os.path.join(os.path.dirname(HERE), "callback_plugins")
-DEMO_LICENSE = "DEMO-LICENSE"
 OTHER_LICENSE = "OTHER-LICENSE"
 
 
-class PlayResult:
-    def __init__(self, rc, stdout, stderr, tasks):
-        self.rc = rc
-        self.stdout = stdout
-        self.stderr = stderr
-        self.tasks = tasks
+class PlayResult(Run):
+    """A run of the one harness (tests/ansible_cli.py); here `task(name)` is the task's result."""
 
     def task(self, name):
-        matches = [t for t in self.tasks if t["task"] == name]
-        assert matches, "no task named %r; tasks: %s\n%s" % (name, [t["task"] for t in self.tasks], self.stdout)
-        return matches[-1]["result"]
+        return self.result(name)
 
-    @property
-    def output(self):
-        return self.stdout + self.stderr
+
+# The integration runs `make check` keeps (marker `smoke`): one per surface a user meets first,
+# modules with check mode, diff and a second run, the inventory, the CDR export and the role.
+SMOKE = (
+    "test_accounts.py::test_accounts_converge_with_check_mode_diff_and_no_writes_on_the_second_run",
+    "test_extensions.py::test_check_then_real_then_idempotent_with_field_level_diff",
+    "test_inventory.py::test_example_lists_accounts_and_second_run_is_served_from_cache",
+    "test_cdrs.py::test_export_is_idempotent_and_check_mode_writes_nothing",
+    "test_customer_role.py::test_second_provision_changes_nothing_and_writes_nothing",
+)
 
 
 def pytest_collection_modifyitems(items):
+    files, smoke = set(), set()
     for item in items:
         if str(item.fspath).startswith(HERE):
             item.add_marker(pytest.mark.integration)
+            name = "%s::%s" % (os.path.basename(str(item.fspath)), item.originalname)
+            files.add(os.path.basename(str(item.fspath)))
+            if name in SMOKE:
+                item.add_marker(pytest.mark.smoke)
+                smoke.add(name)
+    lost = [name for name in SMOKE if name.split("::")[0] in files and name not in smoke]
+    if lost:
+        raise pytest.UsageError("tests/integration/conftest.py SMOKE names tests that do not exist: %s" % lost)
 
 
 @pytest.fixture
 def play(sandbox, tmp_path):
     """Run a playbook given as a list of tasks (YAML text) against the sandbox."""
+    ansible = Ansible(sandbox.url, tmp_path / "ansible", run_class=PlayResult)
+
     def run(tasks, check=False, diff=False, verbosity=0, license=DEMO_LICENSE, extra_env=None, vars_text=""):
-        counter = len(list(tmp_path.glob("play*.yml")))
-        playbook = tmp_path / ("play%d.yml" % counter)
-        results = tmp_path / ("results%d.jsonl" % counter)
-        playbook.write_text(
-            "- hosts: localhost\n  gather_facts: false\n  connection: local\n"
-            + ("  vars:\n" + textwrap.indent(textwrap.dedent(vars_text), "    ") if vars_text else "")
-            + "  tasks:\n" + textwrap.indent(textwrap.dedent(tasks), "    "))
-        env = playbook_env(sandbox.url, license=license, extra={
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_PLUGINS,
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-            "PORTAPLUS_TEST_RESULTS": str(results),
-        })
-        env.update(extra_env or {})
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
-        if check:
-            command.append("--check")
-        if diff:
-            command.append("--diff")
-        if verbosity:
-            command.append("-" + "v" * verbosity)
-        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
-        tasks = []
-        if results.exists():
-            tasks = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-        return PlayResult(proc.returncode, proc.stdout, proc.stderr, tasks)
+        return ansible.tasks(tasks, check=check, diff=diff, verbosity=verbosity, license=license,
+                             extra_env=extra_env, vars_text=vars_text, timeout=600)
 
     return run
 

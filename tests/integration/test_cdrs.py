@@ -7,16 +7,14 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 from portaplus_sandbox.testing import SandboxServer, process_tree
 
-from tests.collection_path import ensure
-from tests.integration.conftest import DEMO_LICENSE, HERE, OTHER_LICENSE
+from tests.ansible_cli import Ansible
+from tests.integration.conftest import DEMO_LICENSE, OTHER_LICENSE
 from tests.integration.test_accounts import everything, failed, task
 
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
@@ -296,15 +294,7 @@ def test_a_100k_range_comes_back_complete_and_ordered_whatever_the_page_size(pla
 
 def start_playbook(sandbox, tmp_path, tasks):
     """ansible-playbook started in the background, to be killed while it runs."""
-    playbook = tmp_path / "interrupted.yml"
-    playbook.write_text("- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n"
-                        + "".join("    " + line + "\n" for line in tasks.splitlines()))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure(), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), PORTAPLUS_URL=sandbox.url,
-               PORTAPLUS_LICENSE=DEMO_LICENSE)
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=HERE)
+    return Ansible(sandbox.url, tmp_path / "background").start(tasks)
 
 
 def kill_tree(pid):

@@ -1,11 +1,8 @@
 """accounts inventory: real ansible-inventory runs against a real sandbox process."""
 import json
 import os
-import subprocess
-import sys
 
-from tests.ansible_cli import plain
-from tests.collection_path import ensure
+from tests.ansible_cli import Ansible, plain
 from tests.integration.conftest import DEMO_LICENSE, OTHER_LICENSE, writes
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -13,27 +10,18 @@ EXAMPLE = os.path.join(REPO, "examples", "inventory", "portaplus.yml")
 
 
 def inventory(sandbox, tmp_path, source, *args, license=DEMO_LICENSE):
-    """Run ansible-inventory on ``source`` (a path, or YAML text written to portaplus.yml)."""
-    if not os.path.isabs(source):
-        path = tmp_path / "portaplus.yml"
-        path.write_text(source)
-        source = str(path)
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": ensure(),
-        "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "HOME": str(tmp_path),          # the example caches under ~/.cache
-        "PORTAPLUS_URL": sandbox.url,
-        "PORTAPLUS_LICENSE": license,
-    })
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", source] + list(args)
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    """Run ansible-inventory on ``source`` (a path, or YAML text written to portaplus.yml) as a user
+    would: the inventory plugins Ansible enables by default, the example's cache under ~ (tmp_path)."""
+    ansible = Ansible(sandbox.url, tmp_path / "ansible")
+    options = dict(args=args, license=license, timeout=600,
+                   extra_env={"HOME": str(tmp_path), "ANSIBLE_INVENTORY_ENABLED": None})
+    if os.path.isabs(source):
+        return ansible.inventory(path=source, **options)
+    return ansible.inventory(source, **options)
 
 
 def listed(proc):
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.rc == 0, proc.stdout + proc.stderr
     return plain(json.loads(proc.stdout))
 
 
@@ -92,7 +80,7 @@ def test_example_lists_accounts_and_second_run_is_served_from_cache(sandbox, tmp
     assert listed(second) == data
     assert sandbox.requests() == []
     graph = inventory(sandbox, tmp_path, EXAMPLE, "--graph")
-    assert graph.returncode == 0 and "@site_1001_London_HQ:" in graph.stdout and "|--441632960003" in graph.stdout
+    assert graph.rc == 0 and "@site_1001_London_HQ:" in graph.stdout and "|--441632960003" in graph.stdout
     assert sandbox.requests() == []
     # Another License with the same file never reads this cache.
     other = listed(inventory(sandbox, tmp_path, EXAMPLE, "--list", license=OTHER_LICENSE))
@@ -144,12 +132,12 @@ def test_unknown_or_foreign_customer_fails_naming_the_option(sandbox, tmp_path):
         sandbox.clear_log()
         proc = inventory(sandbox, tmp_path, "plugin: portaplus.softswitch.accounts\ncustomers: %s\n" % customers, "--list",
                          "-vvvv")
-        assert proc.returncode != 0
+        assert proc.rc != 0
         assert "customers: no customer with id %s is visible to the License" % shown in proc.stderr, proc.stderr
         assert DEMO_LICENSE not in proc.stdout + proc.stderr
         # Checked against the customer list before any account is read.
         assert routes(sandbox) == ["/GetCustomersShortInfo/{License}"]
     bad = inventory(sandbox, tmp_path, "plugin: portaplus.softswitch.accounts\nmax_workers: 99\n", "--list")
-    assert bad.returncode != 0 and "max_workers: must be an integer from 1 to 16 (got 99)" in bad.stderr
+    assert bad.rc != 0 and "max_workers: must be an integer from 1 to 16 (got 99)" in bad.stderr
     nothing = inventory(sandbox, tmp_path, "plugin: portaplus.softswitch.accounts\n", "--list", license="")
-    assert nothing.returncode != 0 and "license is required" in nothing.stderr
+    assert nothing.rc != 0 and "license is required" in nothing.stderr

@@ -9,21 +9,18 @@ import re
 import subprocess
 import sys
 
-from tests.collection_path import REPO, ensure
+from tests.ansible_cli import playbook_env
+from tests.collection_path import REPO
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def test_customer_role_scenario_converges_idempotently_and_verifies(tmp_path):
     bin_dir = os.path.dirname(sys.executable)
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": ensure(),
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+    env = playbook_env(None, extra={     # the scenario starts a sandbox of its own
         "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "PATH": bin_dir + os.pathsep + env.get("PATH", ""),
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "NO_COLOR": "1",
-        "ANSIBLE_NOCOLOR": "1",
     })
     proc = subprocess.run([os.path.join(bin_dir, "molecule"), "test", "-s", "customer"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=900, check=False)

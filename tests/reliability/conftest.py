@@ -14,22 +14,18 @@ with `-q`.
 import json
 import os
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from collections import OrderedDict
 
 import pytest
 
 from portaplus_sandbox.testing import SandboxServer
-from tests.ansible_cli import playbook_env
+from tests import ansible_cli as cli
+from tests.ansible_cli import Run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CALLBACK_PLUGINS = os.path.join(os.path.dirname(HERE), "callback_plugins")
-DEMO_LICENSE = "DEMO-LICENSE"
+DEMO_LICENSE = cli.DEMO_LICENSE
 OTHER_LICENSE = "OTHER-LICENSE"
 FIGURES_KEY = "reliability_figures"
-BIN = os.path.dirname(sys.executable)
 
 
 # -- figures -----------------------------------------------------------------------------------
@@ -105,104 +101,20 @@ def writes(server):
 
 # -- ansible runs ------------------------------------------------------------------------------
 
-class RunResult:
-    def __init__(self, command, rc, stdout, stderr, tasks, files):
-        self.command = command
-        self.rc = rc
-        self.stdout = stdout
-        self.stderr = stderr
-        self.tasks = tasks
-        self.files = files
-
-    @property
-    def output(self):
-        return self.stdout + self.stderr
-
-    def by_name(self, name):
-        return [t for t in self.tasks if t["task"] == name]
+class RunResult(Run):
+    """A run of the one harness (tests/ansible_cli.py); here `task(name)` is the callback's whole
+    record of the task (result, host, request counters)."""
 
     def task(self, name):
-        matches = self.by_name(name)
-        assert matches, "no task %r in %s\n%s" % (name, [t["task"] for t in self.tasks], self.output[-3000:])
-        return matches[-1]
-
-    def everything(self):
-        """All a user could see of the run: output and every recorded result."""
-        return self.output + json.dumps(self.tasks, ensure_ascii=False)
+        return self.record(name)
 
 
-class Ansible:
-    """Runs ansible-playbook / ansible-inventory with the collection, against a sandbox."""
+class Ansible(cli.Ansible):
+    """The one harness against a reliability sandbox, reading its request counters after each task."""
 
     def __init__(self, server, tmp_path):
+        super().__init__(server.url, tmp_path, counters=True, run_class=RunResult)
         self.server = server
-        self.tmp = tmp_path
-        self.count = 0
-
-    def env(self, license=DEMO_LICENSE, extra=None):
-        # license=None leaves PORTAPLUS_LICENSE out, even where the caller's environment has one
-        env = playbook_env(self.server.url, license=license, extra={
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_PLUGINS,
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_LOCAL_TEMP": str(self.tmp / "ansible-tmp"),
-            "ANSIBLE_HOME": str(self.tmp / "ansible-home"),
-            "PORTAPLUS_SANDBOX_ADMIN": self.server.url + "/__sandbox",
-        })
-        env.update(extra or {})
-        return {k: v for k, v in env.items() if v is not None}
-
-    def _next(self, stem):
-        self.count += 1
-        return self.tmp / ("%s%03d" % (stem, self.count))
-
-    def playbook(self, text, args=(), license=DEMO_LICENSE, extra_env=None, files=None, timeout=900,
-                 playbook_name="playbook.yml"):
-        """Run a playbook (YAML text); `files` maps extra file names to contents, written beside it
-        (relative to the run's folder; `playbook_name` may put the playbook in a subfolder)."""
-        base = self._next("run")
-        base.mkdir()
-        for name, content in (files or {}).items():
-            path = base / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content)
-        playbook = base / playbook_name
-        playbook.parent.mkdir(parents=True, exist_ok=True)
-        playbook.write_text(text)
-        results = base / "results.jsonl"
-        env = self.env(license, extra_env)
-        env["PORTAPLUS_TEST_RESULTS"] = str(results)
-        command = [os.path.join(BIN, "ansible-playbook"), str(playbook)] + list(args)
-        proc = subprocess.run(command, env=env, cwd=str(base), capture_output=True, text=True,
-                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
-        # beside the run's folder (whose files the secrets test scans), for a person debugging
-        (self.tmp / (base.name + ".output")).write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
-        tasks = []
-        if results.exists():
-            tasks = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-        return RunResult(command, proc.returncode, proc.stdout, proc.stderr, tasks, base)
-
-    def tasks(self, tasks_text, args=(), vars_data=None, **kwargs):
-        """Run tasks (YAML text) in one play on the implicit localhost."""
-        text = "- hosts: localhost\n  gather_facts: false\n  connection: local\n"
-        if vars_data is not None:
-            text += "  vars: %s\n" % json.dumps(vars_data)
-        text += "  tasks:\n" + textwrap.indent(textwrap.dedent(tasks_text), "    ")
-        return self.playbook(text, args=args, **kwargs)
-
-    def inventory(self, source_text, args=("--list",), license=DEMO_LICENSE, extra_env=None,
-                  source_name="portaplus.yml", timeout=300):
-        base = self._next("inv")
-        base.mkdir()
-        source = base / source_name
-        source.write_text(source_text)
-        env = self.env(license, extra_env)
-        env.setdefault("ANSIBLE_INVENTORY_ENABLED", "portaplus.softswitch.accounts")
-        env["ANSIBLE_INVENTORY_UNPARSED_FAILED"] = "true"
-        command = [os.path.join(BIN, "ansible-inventory"), "-i", str(source)] + list(args)
-        proc = subprocess.run(command, env=env, cwd=str(base), capture_output=True, text=True,
-                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
-        return RunResult(command, proc.returncode, proc.stdout, proc.stderr, [], base)
 
 
 @pytest.fixture

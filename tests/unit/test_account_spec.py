@@ -1,16 +1,19 @@
-"""Unit tests of the account and add-on specs and the product catalogue (pure logic, no HTTP).
+"""Unit tests of the account and add-on specs and the product catalogue.
 
-A small in-memory stand-in answers the five routes the specs use, so the tests can check
-field mapping, validation messages, desired-state computation and how writes are batched.
+The sandbox answers in-process (tests/unit/sandbox_api.py; demo seed: customer 1001 has accounts
+441632960001-3), so the tests check field mapping, validation messages, desired-state computation
+and how writes are batched against the server's own rules; its fault injection plays the failures.
 """
+import datetime
+
 import pytest
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import (
     AccountAddonSpec, AccountSpec, account_from_api, check_new_account_id)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import (
-    OutcomeUnknownError, ServerError)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import GET_CUSTOMER_ACCOUNTS
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import Catalogue, product_from_api
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import Engine, InputError, run_single
+from tests.unit.sandbox_api import InProcessSandbox
 
 PRODUCTS = [
     {"IProduct": 1, "Name": "Office Line", "addon_priority": 0},
@@ -37,82 +40,19 @@ def record(i_account, account_id, product, first="", last="", email="", blocked=
     return rec
 
 
-class FakeApi:
-    """Answers the routes of the account specs from memory and records every call."""
-
-    def __init__(self, records=(), fail=None):
-        self.records = dict((r["AccountId"], dict(r)) for r in records)
-        self.calls = []
-        self.fail = fail or {}   # template -> exception raised after (commit=True) or before applying
-        self.next_i_account = 6000
-
-    def call(self, route, path=None, body=None, query=None, action=None):
-        self.calls.append((route.verb, route.template, body))
-        self.path = path or {}
-        failure = self.fail.pop(route.template, None)
-        if failure and not failure[1]:
-            raise failure[0]
-        answer = getattr(self, "do_" + route.template.strip("/").split("/")[0])(body)
-        if failure:
-            raise failure[0]
-        return answer
-
-    def do_GetAccounts(self, _body):
-        return {"Accounts": [dict(r) for r in self.records.values()]}
-
-    def do_GetAccountsByAccountIDs(self, body):
-        everyone = list(self.records.values()) + list(getattr(self, "foreign", []))
-        wanted = set(entry["AccountID"] for entry in body["accounts"])
-        return {"Accounts": [dict(r) for r in everyone if r["AccountId"] in wanted]}
-
-    def do_GetProducts(self, _body):
-        return {"PortaProducts": PRODUCTS}
-
-    def do_CreateAccounts(self, body):
-        request = body["AccountRequest"]
-        defaults = request["DefaultValues"]
-        for entry in request["AccountsToCreate"]:
-            self.next_i_account += 1
-            self.records[entry["AcntId"]] = record(
-                self.next_i_account, entry["AcntId"], defaults["ProductId"], entry.get("FirstName"), entry.get("LastName"),
-                entry.get("Email"), credit=defaults.get("CreditLimit", 0), password=entry.get("Password") or "",
-                extension=entry.get("Extension"), um=defaults.get("UmEnabled", False))
-        return {}
-
-    def do_UpdateAccount(self, body):
-        for entry in body["Accounts"]:
-            rec = [r for r in self.records.values() if r["IAccount"] == entry["IAccount"]][0]
-            if entry.get("BillStatus") == "C":
-                del self.records[rec["AccountId"]]
-                continue
-            rec.update(FirstName=entry["FirstName"], LastName=entry["LastName"], Email=entry["Email"],
-                       CreditLimit=entry["CreditLimit"], Blocked=entry["Blocked"], IProduct=entry["IProduct"],
-                       ProductName=NAMES[entry["IProduct"]], UMEnabled="Y" if entry["UMEnabled"] else "N")
-            if "Password" in entry:
-                rec["VoipPassword"] = entry["Password"]
-        return {"Success": True}
-
-    def do_UpdateAccountByProductAddons(self, body):
-        for entry in body["Accounts"]:
-            rec = [r for r in self.records.values() if r["IAccount"] == entry["IAccount"]][0]
-            rec["ActiveAddons"] = [{"IProduct": a["IProduct"], "Name": a["Name"], "effective_from": "2025-01-01T00:00:00Z"}
-                                   for a in entry["assigned_addons"]]
-        return {"Success": True}
-
-    def writes(self):
-        return [(template, body) for verb, template, body in self.calls
-                if verb == "POST" and template != "/GetAccountsByAccountIDs"]
-
-    def templates(self):
-        return [template for _verb, template, _body in self.calls]
+@pytest.fixture
+def api(demo):
+    return demo.client()
 
 
-def seeded():
-    return FakeApi([
-        record(5001, "441632960001", 2, "Alice", "Archer", "alice@acme.example", addons=[11], credit=50),
-        record(5002, "441632960002", 2, "Bob", "Baker", "bob@acme.example", credit=50),
-        record(5003, "441632960003", 1, "Carol", "Cole", "carol@acme.example", blocked=True, credit=20),
-    ])
+def records(demo):
+    """The accounts of customer 1001 as the sandbox has them now, by AccountId (read with a client of its own)."""
+    accounts = demo.client().call(GET_CUSTOMER_ACCOUNTS, {"ICustomer": 1001})["Accounts"]
+    return dict((rec["AccountId"], rec) for rec in accounts)
+
+
+def addon_names(demo, account_id):
+    return sorted(addon["Name"] for addon in records(demo)[account_id].get("ActiveAddons") or [])
 
 
 def run(api, config, state="merged", check_mode=False, max_deletions=None, **spec_options):
@@ -159,27 +99,24 @@ def test_account_from_api_skips_add_ons_that_have_ended():
     assert account_from_api(rec)["addons"] == ["Call Recording"]
 
 
-def test_update_sends_the_complete_managed_field_set_of_each_account():
-    api = seeded()
+def test_update_sends_the_complete_managed_field_set_of_each_account(api, demo):
     run(api, [{"account_id": "441632960002", "email": "robert@acme.example"}])
     (template, body), = api.writes()
     assert template == "/UpdateAccount"
     assert body == {"Accounts": [{
         "IAccount": 5002, "Id": "441632960002", "ICustomer": 1001, "IProduct": 2, "FirstName": "Bob",
         "LastName": "Baker", "Email": "robert@acme.example", "CreditLimit": 50.0, "Blocked": False,
-        "UMEnabled": False, "Password": "secret-5002"}]}   # A5: current values merged with the desired one
+        "UMEnabled": False, "Password": "sip-5002-pw"}]}   # A5: current values merged with the desired one
 
 
-def test_product_change_sends_the_new_product_id():
-    api = seeded()
+def test_product_change_sends_the_new_product_id(api, demo):
     run(api, [{"account_id": "441632960003", "product": "sip trunk"}])
     (template, body), = api.writes()
     assert body["Accounts"][0]["IProduct"] == 3
-    assert api.records["441632960003"]["ProductName"] == "SIP Trunk"
+    assert records(demo)["441632960003"]["ProductName"] == "SIP Trunk"
 
 
-def test_terminate_is_one_update_with_bill_status_closed():
-    api = seeded()
+def test_terminate_is_one_update_with_bill_status_closed(api, demo):
     result = run(api, [{"account_id": "441632960001"}, {"account_id": "441632960003"}], "deleted", max_deletions=2)
     assert result["deleted"] == ["441632960001", "441632960003"]
     (template, body), = api.writes()
@@ -187,8 +124,7 @@ def test_terminate_is_one_update_with_bill_status_closed():
     assert [(e["IAccount"], e["BillStatus"]) for e in body["Accounts"]] == [(5001, "C"), (5003, "C")]
 
 
-def test_max_deletions_message_says_termination_is_irreversible():
-    api = seeded()
+def test_max_deletions_message_says_termination_is_irreversible(api, demo):
     message = failure_of(api, [{"account_id": "441632960001", "product": "Hosted PBX Seat"}], "overridden", max_deletions=1)
     assert "irreversibly terminate 2 accounts (441632960002, 441632960003)" in message
     assert "max_deletions=1" in message
@@ -215,8 +151,7 @@ def test_max_deletions_message_says_termination_is_irreversible():
      "config[1].addons[1]: unknown add-on; did you mean 'Voicemail to Email' (id 12)?"),
     ("addons", ["Office Line"], "config[1].addons[0]: 'Office Line' (id 1) is a main product, not an add-on"),
 ])
-def test_bad_values_fail_before_any_write_naming_the_option_and_value(field, value, expected):
-    api = seeded()
+def test_bad_values_fail_before_any_write_naming_the_option_and_value(field, value, expected, api, demo):
     config = [{"account_id": "441632960001", "first_name": "Alice"},
               {"account_id": "441632960099", "product": "Office Line", field: value}]
     message = failure_of(api, config)
@@ -231,32 +166,28 @@ def test_bad_values_fail_before_any_write_naming_the_option_and_value(field, val
     (" 4416", "must not start or end with blanks"),
     ("", "is required"),
 ])
-def test_bad_new_account_ids_fail_before_any_write(account_id, expected):
-    api = seeded()
+def test_bad_new_account_ids_fail_before_any_write(account_id, expected, api, demo):
     message = failure_of(api, [{"account_id": account_id, "product": "Office Line"}])
     assert message.startswith("config[0].account_id: " + expected), message
 
 
-def test_password_is_never_in_a_message():
-    api = seeded()
+def test_password_is_never_in_a_message(api, demo):
     message = failure_of(api, [{"account_id": "441632960099", "product": 1, "password": "hunter2\t" + "x" * 70}])
     assert message == "config[0].password: must be at most 64 characters long, got 78"
     message = failure_of(api, [{"account_id": "441632960099", "product": 1, "password": "hunter2\n"}])
     assert "hunter2" not in message and message.startswith("config[0].password: must not contain control characters")
 
 
-def test_product_is_required_to_create_and_single_module_options_have_no_prefix():
-    message = failure_of(seeded(), [{"account_id": "441632960099", "first_name": "New"}])
+def test_product_is_required_to_create_and_single_module_options_have_no_prefix(api):
+    message = failure_of(api, [{"account_id": "441632960099", "first_name": "New"}])
     assert message == "config[0].product: is required to create account 441632960099 (it does not exist in customer 1001)"
-    api = seeded()
     with pytest.raises(InputError) as info:
         run_single(AccountSpec(api, 1001, single=True), {"account_id": "441632960099", "email": "nope"}, "present")
     assert str(info.value).startswith("email: is not a valid e-mail address")
     assert str(info.value).endswith("(got 'nope')")
 
 
-def test_unicode_names_and_addresses_are_accepted_and_sent_as_is():
-    api = seeded()
+def test_unicode_names_and_addresses_are_accepted_and_sent_as_is(api, demo):
     run(api, [{"account_id": "441632960099", "product": "Office Line", "first_name": "Zoë",
                "last_name": "Łukasiewicz-Ångström", "email": "zoë@bücher.example"}])
     created = api.writes()[0][1]["AccountRequest"]["AccountsToCreate"][0]
@@ -264,16 +195,14 @@ def test_unicode_names_and_addresses_are_accepted_and_sent_as_is():
     assert run(api, [{"account_id": "441632960099", "first_name": "Zoë"}])["changed"] is False
 
 
-def test_extension_of_an_existing_account_cannot_change():
-    api = FakeApi([record(5001, "441632960001", 2, extension="101")])
+def test_extension_of_an_existing_account_cannot_change(api):
     message = failure_of(api, [{"account_id": "441632960001", "extension": "102"}])
     assert message.startswith("config[0].extension: can only be set when an account is created; "
                               "account 441632960001 has extension '101'")
     assert run(api, [{"account_id": "441632960001", "extension": "101"}])["changed"] is False
 
 
-def test_a_new_account_cannot_take_an_extension_in_use_or_claimed_twice():
-    api = FakeApi([record(5001, "441632960001", 2, extension="101")])
+def test_a_new_account_cannot_take_an_extension_in_use_or_claimed_twice(api):
     message = failure_of(api, [{"account_id": "441632960099", "product": 1, "extension": "101"}])
     assert message == "config[0].extension: is already the extension of account 441632960001 (got '101')"
     message = failure_of(api, [{"account_id": "441632960098", "product": 1, "extension": "150"},
@@ -287,11 +216,9 @@ def test_new_account_id_rules():
 
 # -- desired state ---------------------------------------------------------------------------
 
-def test_merged_adds_addons_and_keeps_others_unless_purge():
-    api = seeded()
+def test_merged_adds_addons_and_keeps_others_unless_purge(api, demo):
     result = run(api, [{"account_id": "441632960001", "addons": ["Voicemail to Email"]}])
-    assert api.records["441632960001"]["ActiveAddons"][0]["Name"] == "Call Recording"
-    assert sorted(a["Name"] for a in api.records["441632960001"]["ActiveAddons"]) == ["Call Recording", "Voicemail to Email"]
+    assert addon_names(demo, "441632960001") == ["Call Recording", "Voicemail to Email"]
     assert result["updated"] == ["441632960001"]
     (template, body), = api.writes()
     assert template == "/UpdateAccountByProductAddons/{License}"       # add-ons only: no UpdateAccount
@@ -299,51 +226,48 @@ def test_merged_adds_addons_and_keeps_others_unless_purge():
         {"IProduct": 11, "Name": "Call Recording"}, {"IProduct": 12, "Name": "Voicemail to Email"}]
     assert run(api, [{"account_id": "441632960001", "addons": [12]}])["changed"] is False
 
-    api = seeded()
-    run(api, [{"account_id": "441632960001", "addons": ["voicemail to email"]}], purge_addons=True)
-    assert [a["Name"] for a in api.records["441632960001"]["ActiveAddons"]] == ["Voicemail to Email"]
+    demo.reset()
+    run(demo.client(), [{"account_id": "441632960001", "addons": ["voicemail to email"]}], purge_addons=True)
+    assert addon_names(demo, "441632960001") == ["Voicemail to Email"]
 
 
-def test_replaced_resets_omitted_fields_and_addons_but_keeps_product_credit_and_password():
-    spec = AccountSpec(seeded(), 1001)
+def test_replaced_resets_omitted_fields_and_addons_but_keeps_product_credit_and_password(api):
+    spec = AccountSpec(api, 1001)
     have = spec.read_all()[0]
     desired = spec.desired({"account_id": "441632960001", "first_name": "Alice"}, have, "replaced")
     assert desired["last_name"] == "" and desired["email"] == "" and desired["blocked"] is False
     assert desired["addons"] == []
-    assert (desired["product"], desired["credit_limit"], desired["password"]) == ("Hosted PBX Seat", 50.0, "secret-5001")
+    assert (desired["product"], desired["credit_limit"], desired["password"]) == ("Hosted PBX Seat", 50.0, "sip-5001-pw")
 
 
-def test_update_password_on_create_keeps_existing_passwords_and_always_changes_them():
-    api = seeded()
+def test_update_password_on_create_keeps_existing_passwords_and_always_changes_them(api, demo):
     config = [{"account_id": "441632960002", "password": "new-pass"},
               {"account_id": "441632960098", "product": "Office Line", "password": "first-pass"}]
     result = run(api, config, update_password="on_create")
     assert result["created"] == ["441632960098"] and result["updated"] == []
-    assert api.records["441632960098"]["VoipPassword"] == "first-pass"
-    assert api.records["441632960002"]["VoipPassword"] == "secret-5002"
+    assert records(demo)["441632960098"]["VoipPassword"] == "first-pass"
+    assert records(demo)["441632960002"]["VoipPassword"] == "sip-5002-pw"
 
     result = run(api, config)   # default: always
     assert result["updated"] == ["441632960002"]
-    assert api.records["441632960002"]["VoipPassword"] == "new-pass"
+    assert records(demo)["441632960002"]["VoipPassword"] == "new-pass"
     assert '  password: "********"' in result["diff"][0]["before"]
     assert '  password: "******** (changed)"' in result["diff"][0]["after"]
     assert run(api, config)["changed"] is False
 
 
-def test_results_and_diffs_never_hold_a_password():
-    api = seeded()
+def test_results_and_diffs_never_hold_a_password(api, demo):
     result = run(api, [{"account_id": "441632960001", "password": "brand-new"},
                        {"account_id": "441632960097", "product": 1, "password": "another"}])
     text = repr(result)
-    for secret in ("secret-5001", "secret-5002", "brand-new", "another"):
+    for secret in ("sip-5001-pw", "sip-5002-pw", "brand-new", "another"):
         assert secret not in text
     created = [entry for entry in result["diff"] if entry["after_header"] == "account 441632960097 (created)"][0]
     assert '  password: "********"\n' in created["after"]
     assert all("password" not in item for item in result["after"] + result["before"])   # reads never return it (H3)
 
 
-def test_check_mode_plans_the_same_change_without_writing():
-    api = seeded()
+def test_check_mode_plans_the_same_change_without_writing(api, demo):
     config = [{"account_id": "441632960002", "blocked": True}, {"account_id": "441632960096", "product": 3}]
     checked = run(api, config, check_mode=True)
     assert api.writes() == []
@@ -354,17 +278,16 @@ def test_check_mode_plans_the_same_change_without_writing():
 
 # -- batching --------------------------------------------------------------------------------
 
-def test_creates_are_one_request_per_product_then_one_read_back_and_one_follow_up_each():
-    api = seeded()
+def test_creates_are_one_request_per_product_then_one_read_back_and_one_follow_up_each(api, demo):
     config = [
-        {"account_id": "441632960101", "product": "Hosted PBX Seat", "credit_limit": 10, "addons": ["Call Recording"]},
-        {"account_id": "441632960102", "product": "Office Line", "credit_limit": 25, "blocked": True},
-        {"account_id": "441632960103", "product": 2, "credit_limit": 10, "email": "c@acme.example",
+        {"account_id": "441632960111", "product": "Hosted PBX Seat", "credit_limit": 10, "addons": ["Call Recording"]},
+        {"account_id": "441632960112", "product": "Office Line", "credit_limit": 25, "blocked": True},
+        {"account_id": "441632960113", "product": 2, "credit_limit": 10, "email": "c@acme.example",
          "unified_messaging": True},
-        {"account_id": "441632960104", "product": "office line", "credit_limit": 30},
+        {"account_id": "441632960114", "product": "office line", "credit_limit": 30},
     ]
-    result = run(api, config)
-    assert result["created"] == ["441632960101", "441632960102", "441632960103", "441632960104"]
+    result = run(api, config)                           # (441632960101 is customer 1002's, so 111-114 here)
+    assert result["created"] == ["441632960111", "441632960112", "441632960113", "441632960114"]
     assert api.templates() == [
         "/GetAccounts/{License}/{ICustomer}", "/GetProducts/{License}",
         "/GetAccountsByAccountIDs",                     # where the new account IDs are in use, one read (H5)
@@ -374,40 +297,43 @@ def test_creates_are_one_request_per_product_then_one_read_back_and_one_follow_u
         "/GetAccounts/{License}/{ICustomer}",           # after
     ]
     seat, office = api.writes()[0][1]["AccountRequest"], api.writes()[1][1]["AccountRequest"]
-    assert [e["AcntId"] for e in seat["AccountsToCreate"]] == ["441632960101", "441632960103"]
+    assert [e["AcntId"] for e in seat["AccountsToCreate"]] == ["441632960111", "441632960113"]
     assert seat["DefaultValues"] == {"ProductId": 2, "BillingModel": "CreditAccount", "CreditLimit": 10}
     assert office["DefaultValues"] == {"ProductId": 1, "BillingModel": "CreditAccount"}   # differing limits follow
     follow_up = api.writes()[2][1]["Accounts"]
     assert sorted((e["Id"], e["CreditLimit"], e["Blocked"], e["UMEnabled"]) for e in follow_up) == [
-        ("441632960102", 25, True, False), ("441632960103", 10, False, True), ("441632960104", 30, False, False)]
+        ("441632960112", 25, True, False), ("441632960113", 10, False, True), ("441632960114", 30, False, False)]
     assert run(api, config)["changed"] is False
 
 
 def test_changing_three_of_many_accounts_is_one_update_request():
-    api = FakeApi([record(7000 + n, "44163297%04d" % n, 1, "First%d" % n) for n in range(300)])
-    config = [{"account_id": "44163297%04d" % n, "first_name": "First%d" % n} for n in range(300)]
-    for n in (5, 150, 299):
-        config[n]["first_name"] = "Changed"
-    result = run(api, config)
-    assert len(result["updated"]) == 3
-    assert [t for t, _b in api.writes()] == ["/UpdateAccount"]
-    assert len(api.writes()[0][1]["Accounts"]) == 3
+    many = InProcessSandbox("demo", accounts=300)       # 441632970001-0300 in customer 1001, first name "User"
+    try:
+        api = many.client()
+        config = [{"account_id": "44163297%04d" % n, "first_name": "User"} for n in range(1, 301)]
+        for n in (5, 150, 299):
+            config[n]["first_name"] = "Changed"
+        result = run(api, config)
+        assert len(result["updated"]) == 3
+        assert [t for t, _b in api.writes()] == ["/UpdateAccount"]
+        assert len(api.writes()[0][1]["Accounts"]) == 3
+        assert sum(rec["FirstName"] == "Changed" for rec in records(many).values()) == 3
+    finally:
+        many.close()
 
 
-def test_a_create_that_timed_out_is_read_back_not_sent_again():
-    api = seeded()
-    api.fail["/CreateAccounts"] = (OutcomeUnknownError("read timeout"), True)   # committed, then no answer
+def test_a_create_that_timed_out_is_read_back_not_sent_again(api, demo):
+    demo.set_faults(fault_rate=1, kinds=["timeout"], max_faults=1, routes=["/CreateAccounts"])  # committed, no answer
     config = [{"account_id": "441632960201", "product": 1, "blocked": True},
               {"account_id": "441632960202", "product": 1}]
     result = run(api, config)
     assert result["created"] == ["441632960201", "441632960202"]
     assert api.templates().count("/CreateAccounts") == 1
-    assert api.records["441632960201"]["Blocked"] is True                     # follow-up still applied
+    assert records(demo)["441632960201"]["Blocked"] is True                     # follow-up still applied
 
 
-def test_a_failed_create_applies_follow_ups_to_what_exists_and_reports_the_rest():
-    api = seeded()
-    api.fail["/CreateAccounts"] = (ServerError("500 boom"), False)
+def test_a_failed_create_applies_follow_ups_to_what_exists_and_reports_the_rest(api, demo):
+    demo.set_faults(fault_rate=1, kinds=["500"], max_faults=1, routes=["/CreateAccounts"])    # not applied
     config = [{"account_id": "441632960301", "product": 1}, {"account_id": "441632960302", "product": 2}]
     result = run(api, config)
     # the other product's request is still sent; the read-back shows 301 missing, and only it is sent again (H6)
@@ -420,14 +346,15 @@ def test_a_failed_create_applies_follow_ups_to_what_exists_and_reports_the_rest(
 
 # -- account_addon ---------------------------------------------------------------------------
 
-def test_addon_spec_sends_the_complete_set_and_reports_dates():
-    api = seeded()
+def test_addon_spec_sends_the_complete_set_and_reports_dates(api, demo):
     spec = AccountAddonSpec(api, 1001, "441632960001")
     key = spec.resolve("voicemail TO email")
     assert key == "Voicemail to Email"
     result = run_single(spec, {"addon": key}, "present")
     assert result["changed"] is True and result["existed"] is False
-    assert result["addon"]["addon_id"] == 12 and result["addon"]["effective_from"] == "2025-01-01T00:00:00Z"
+    assert result["addon"]["addon_id"] == 12
+    took_effect = datetime.datetime.strptime(result["addon"]["effective_from"], "%Y-%m-%dT%H:%M:%SZ")
+    assert abs(took_effect - datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)) < datetime.timedelta(minutes=5)     # the sandbox's "now"
     assert api.writes()[-1][1]["Accounts"][0]["assigned_addons"] == [
         {"IProduct": 11, "Name": "Call Recording"}, {"IProduct": 12, "Name": "Voicemail to Email"}]
 
@@ -439,12 +366,12 @@ def test_addon_spec_sends_the_complete_set_and_reports_dates():
     assert len(api.writes()) == writes
 
 
-def test_addon_spec_unknown_account_or_main_product_fails_naming_the_option():
+def test_addon_spec_unknown_account_or_main_product_fails_naming_the_option(api):
     with pytest.raises(InputError) as info:
-        run_single(AccountAddonSpec(seeded(), 1001, "441699999999"), {"addon": "Call Recording"}, "present")
+        run_single(AccountAddonSpec(api, 1001, "441699999999"), {"addon": "Call Recording"}, "present")
     assert str(info.value) == "account_id: no open account with this id in customer 1001 (got '441699999999')"
     with pytest.raises(InputError) as info:
-        AccountAddonSpec(seeded(), 1001, "441632960001").resolve("Office Line")
+        AccountAddonSpec(api, 1001, "441632960001").resolve("Office Line")
     assert str(info.value).startswith("addon: 'Office Line' (id 1) is a main product, not an add-on")
 
 

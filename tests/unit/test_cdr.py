@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure CDR logic: ranges and relative dates, paging rules, the record schema, export files."""
+"""CDR logic: ranges and relative dates, paging rules (against the in-process sandbox), the record schema,
+export files."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -22,7 +23,6 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr import ex
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.export import ExportFile
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, check_selection, resolve_range
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import COLUMNS, CdrQuery, IncompleteCdrsError, Summary, cdr_record, iter_pages
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 UTC = datetime.timezone.utc
@@ -172,88 +172,116 @@ def test_summary_totals_are_exact():
 
 # -- paging ------------------------------------------------------------------------------------------
 
-def api_cdr(n):
-    return {"ID": n, "Connect_time": "/Date(%d)/" % (1790842500000 + n * 1000)}
+# The sandbox serves the pages in-process (tests/unit/sandbox_api.py): the demo seed's CDRs of
+# customer 1001 over the last 90 days, in pages of the size a test sets.
+RECENT = CdrQuery(datetime.datetime.now(UTC) - datetime.timedelta(days=91),
+                  datetime.datetime.now(UTC) + datetime.timedelta(days=1), customer=1001)
+NONE_THEN = CdrQuery(utc(2020, 1, 1), utc(2020, 2, 1), customer=1001)
 
 
-class PagedServer:
-    """A fake client serving numbered CDRs; ``pages`` maps Offset -> (first, last, NextOffset)."""
+def customer_cdr_ids(sandbox, i_customer=1001):
+    """The IDs the walk must give, from the sandbox's own database, in (connect time, ID) order."""
+    with sandbox.store.session() as db:
+        rows = db.conn.execute("SELECT id FROM cdrs WHERE i_customer = ? ORDER BY connect_time, id", (i_customer,))
+        return [row[0] for row in rows]
 
-    def __init__(self, total, page_size, shift_at=None, next_offsets=True, report_total=None):
-        self.total, self.page_size, self.shift_at = total, page_size, shift_at
-        self.next_offsets = next_offsets
-        self.report_total = total if report_total is None else report_total
-        self.offsets = []
+
+def offsets(api):
+    return [call.path["Offset"] for call in api.calls]
+
+
+class Misbehaving:
+    """The sandbox's real pages, each changed as a misbehaving server would (the sandbox behaves)."""
+
+    def __init__(self, api, change):
+        self.api, self.change = api, change
 
     def call(self, route, path=None, convert=True):
-        offset = path["Offset"]
-        self.offsets.append(offset)
-        start = offset
-        if self.shift_at is not None and offset >= self.shift_at:
-            start -= 2            # two records re-served: the server's offsets moved under us
-        ids = list(range(start + 1, min(start + self.page_size, self.total) + 1))
-        page = {"lstPortaCustomerAccountCDRS": [api_cdr(n) for n in ids], "TotalCalls": self.report_total}
-        if self.next_offsets:
-            page["NextOffset"] = offset + len(ids) if start + len(ids) < self.total else 0
+        return self.change(self.api, route, dict(path), convert)
+
+
+def walk(api, query=RECENT, **kwargs):
+    return [record["ID"] for page in iter_pages(api, query, **kwargs) for record in page]
+
+
+@pytest.mark.parametrize("page_size, query", [(1000, RECENT), (1000, NONE_THEN), (None, RECENT), ("one short", RECENT),
+                                              (7, RECENT), (1, RECENT)])
+def test_every_record_once_in_order(demo, page_size, query):
+    expected = customer_cdr_ids(demo) if query is RECENT else []
+    assert len(expected) > 50 or query is NONE_THEN
+    size = {None: len(expected), "one short": len(expected) - 1}.get(page_size, page_size)
+    demo.set_cdr_page_size(size)
+    api = demo.client()
+    assert walk(api, query) == expected
+    assert len(offsets(api)) == max(1, -(-len(expected) // size))
+
+
+def reserve_two_from_page_three(api, route, path, convert):
+    """From the third page on, the server's offsets moved under us: each page starts two records early."""
+    asked = path["Offset"]
+    if asked >= 20:
+        path["Offset"] = asked - 2
+    page = api.call(route, path, convert=convert)
+    if page.get("NextOffset"):
+        page["NextOffset"] = asked + len(page["lstPortaCustomerAccountCDRS"])
+    return page
+
+
+def test_overlapping_pages_are_deduplicated(demo):
+    demo.set_cdr_page_size(10)
+    assert walk(Misbehaving(demo.client(), reserve_two_from_page_three)) == customer_cdr_ids(demo)
+
+
+def without_next_offset(api, route, path, convert):
+    page = api.call(route, path, convert=convert)
+    del page["NextOffset"]
+    return page
+
+
+def test_missing_next_offset_follows_total(demo):
+    demo.set_cdr_page_size(10)
+    assert walk(Misbehaving(demo.client(), without_next_offset)) == customer_cdr_ids(demo)
+
+
+def total_fifteen_too_high(api, route, path, convert):
+    page = api.call(route, path, convert=convert)
+    page["TotalCalls"] += 15
+    return page
+
+
+def test_short_walk_is_an_error(demo):
+    demo.set_cdr_page_size(10)
+    found = len(customer_cdr_ids(demo))
+    with pytest.raises(IncompleteCdrsError) as caught:
+        walk(Misbehaving(demo.client(), total_fifteen_too_high))
+    assert "%d of %d" % (found, found + 15) in str(caught.value)
+
+
+def test_paging_that_does_not_advance_is_an_error(demo):
+    def stuck(api, route, path, convert):
+        page = api.call(route, path, convert=convert)
+        page["NextOffset"] = 10 if page["NextOffset"] else 0
         return page
 
-
-QUERY = CdrQuery(utc(2026, 1, 1), utc(2026, 2, 1), customer=1001)
-
-
-def walk(server):
-    return [record["ID"] for page in iter_pages(server, QUERY) for record in page]
-
-
-@pytest.mark.parametrize("total, page_size", [(0, 1000), (1, 1000), (1000, 1000), (1001, 1000), (2500, 7), (10, 1)])
-def test_every_record_once_in_order(total, page_size):
-    server = PagedServer(total, page_size)
-    assert walk(server) == list(range(1, total + 1))
-    assert len(server.offsets) == max(1, -(-total // page_size))
-
-
-def test_overlapping_pages_are_deduplicated():
-    assert walk(PagedServer(50, 10, shift_at=20)) == list(range(1, 51))
-
-
-def test_missing_next_offset_follows_total():
-    assert walk(PagedServer(25, 10, next_offsets=False)) == list(range(1, 26))
-
-
-def test_short_walk_is_an_error():
-    with pytest.raises(IncompleteCdrsError) as caught:
-        walk(PagedServer(25, 10, report_total=40))
-    assert "25 of 40" in str(caught.value)
-
-
-def test_paging_that_does_not_advance_is_an_error():
-    class Stuck(PagedServer):
-        def call(self, route, path=None, convert=True):
-            page = super().call(route, path, convert)
-            page["NextOffset"] = 10 if page["NextOffset"] else 0
-            return page
-
+    demo.set_cdr_page_size(10)
     with pytest.raises(IncompleteCdrsError, match="did not advance"):
-        walk(Stuck(40, 10))
+        walk(Misbehaving(demo.client(), stuck))
 
 
-def test_pages_are_fetched_lazily():
-    server = PagedServer(5000, 100)
-    pages = iter_pages(server, QUERY)
+def test_pages_are_fetched_lazily(demo):
+    demo.set_cdr_page_size(10)
+    api = demo.client()
+    pages = iter_pages(api, RECENT)
     next(pages)
-    assert server.offsets == [0]
+    assert offsets(api) == [0]
 
 
-def test_unknown_customer_and_account_name_the_option():
-    class Missing:
-        def call(self, route, path=None, convert=True):
-            raise NotFoundError("404")
-
+def test_unknown_customer_and_account_name_the_option(demo):
     with pytest.raises(CdrInputError) as caught:
-        walk(Missing())
-    assert caught.value.option == "customer" and "1001" in str(caught.value)
+        walk(demo.client(), CdrQuery(RECENT.start, RECENT.end, customer=4242))
+    assert caught.value.option == "customer" and "4242" in str(caught.value)
     with pytest.raises(CdrInputError) as caught:
-        list(iter_pages(Missing(), CdrQuery(utc(2026, 1, 1), utc(2026, 2, 1), i_account=5, account="4416")))
+        walk(demo.client(), CdrQuery(RECENT.start, RECENT.end, i_account=5, account="4416"))
     assert caught.value.option == "account" and "4416" in str(caught.value)
 
 
@@ -368,21 +396,25 @@ def test_dest_directory_is_refused(tmp_path):
         cdr_export.check_dest(str(tmp_path))
 
 
-@pytest.mark.parametrize("total, page_size", [(0, 10), (1, 10), (95, 10), (100, 10)])
-def test_prefetching_walk_gives_the_same_records(total, page_size):
-    server = PagedServer(total, page_size)
-    assert [r["ID"] for page in iter_pages(server, QUERY, prefetch=True) for r in page] == list(range(1, total + 1))
-    assert server.offsets == sorted(set(server.offsets))            # each page requested once, in order
+@pytest.mark.parametrize("page_size, query", [(10, NONE_THEN), (1000, RECENT), (10, RECENT), ("exact", RECENT)])
+def test_prefetching_walk_gives_the_same_records(demo, page_size, query):
+    expected = customer_cdr_ids(demo) if query is RECENT else []
+    demo.set_cdr_page_size(len(expected) if page_size == "exact" else page_size)
+    api = demo.client()
+    assert walk(api, query, prefetch=True) == expected
+    assert offsets(api) == sorted(set(offsets(api)))                # each page requested once, in order
 
 
-def test_prefetching_walk_stops_when_abandoned():
-    server = PagedServer(5000, 100)
-    pages = iter_pages(server, QUERY, prefetch=True)
+def test_prefetching_walk_stops_when_abandoned(demo):
+    demo.set_cdr_page_size(10)
+    api = demo.client()
+    pages = iter_pages(api, RECENT, prefetch=True)
     next(pages)
     pages.close()
-    assert server.offsets == [0, 100]                                # the page fetched ahead, nothing more
+    assert offsets(api) == [0, 10]                                   # the page fetched ahead, nothing more
 
 
-def test_prefetch_errors_reach_the_caller():
+def test_prefetch_errors_reach_the_caller(demo):
+    demo.set_cdr_page_size(10)
     with pytest.raises(IncompleteCdrsError):
-        list(iter_pages(PagedServer(25, 10, report_total=40), QUERY, prefetch=True))
+        walk(Misbehaving(demo.client(), total_fifteen_too_high), prefetch=True)
