@@ -37,7 +37,17 @@ Example:
 """
 
 import asyncio
+import importlib
 import logging
+import os
+import sys
+
+try:
+    importlib.import_module("ansible_collections.portaplus.softswitch")
+except ImportError:
+    # ansible-rulebook loads a source by its path and puts no collection on sys.path: this file is
+    # <root>/ansible_collections/portaplus/softswitch/extensions/eda/plugins/event_source/.
+    sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import read_active_calls
 from ansible_collections.portaplus.softswitch.plugins.module_utils.events import (

@@ -35,8 +35,18 @@ Example:
 """
 
 import asyncio
+import importlib
 import logging
+import os
+import sys
 import time
+
+try:
+    importlib.import_module("ansible_collections.portaplus.softswitch")
+except ImportError:
+    # ansible-rulebook loads a source by its path and puts no collection on sys.path: this file is
+    # <root>/ansible_collections/portaplus/softswitch/extensions/eda/plugins/event_source/.
+    sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.events import (
     FAILED, Poller, cdr_event, load_state, read_billed_cdrs, save_state, source_settings)
