@@ -1,16 +1,19 @@
 """Running the Event-Driven Ansible sources of extensions/eda in-process, as ansible-rulebook
-does (runpy), against a real sandbox process: shared by the tests and benchmarks/events.py."""
+does (runpy, by path, inside ansible_collections/portaplus/softswitch), against a real sandbox
+process: shared by the tests and benchmarks/events.py."""
 import asyncio
 import os
 import runpy
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SOURCES = os.path.join(REPO, "extensions", "eda", "plugins", "event_source")
+from tests.collection_path import collection_dir, ensure
 
 
 def load_source(name):
-    """The source's ``main(queue, args)``, loaded the way ansible-rulebook loads it."""
-    return runpy.run_path(os.path.join(SOURCES, name + ".py"))["main"]
+    """The source's ``main(queue, args)``, loaded the way ansible-rulebook loads a collection's
+    source: by its path in the collections tree, with nothing added to sys.path beforehand."""
+    ensure()
+    return runpy.run_path(os.path.join(collection_dir(), "extensions", "eda", "plugins", "event_source",
+                                       name + ".py"))["main"]
 
 
 class Recorder:
@@ -18,11 +21,9 @@ class Recorder:
 
     def __init__(self):
         self.events = []
-        self.arrived = asyncio.Event()
 
     async def put(self, event):
         self.events.append((asyncio.get_running_loop().time(), event))
-        self.arrived.set()
 
     def of_type(self, kind):
         return [event for _at, event in self.events if event["type"] == kind]
