@@ -139,7 +139,7 @@ def main():
     rows_detection = detection(10) + detection(2)
     text = "## Event sources (extensions/eda)\n\n" + __doc__.split("\n\n", 1)[1].split("No test asserts")[0]
     text += ("\n### Throughput: %d s of 3,000 calls a minute, both sources polling every second\n\n" % THROUGHPUT_S
-             + table(["source", "events/s", "polls", "poll median (ms)", "poll max (ms)",
+             + table(["source", "events/s emitted", "polls", "poll median (ms)", "poll max (ms)",
                       "calls started and ended that were seen"], rows_throughput))
     text += ("\n### API load at the default intervals (the minute after the first poll, counted by the sandbox)\n\n"
              + table(["source", "interval", "requests/min", "requests/min per customer"], rows_load))
