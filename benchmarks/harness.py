@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import BENCHMARKS, REPO, RESULTS  # noqa: E402
 
 # Sections read best in this order; scripts not named here follow alphabetically.
-PREFERRED_ORDER = ("provisioning", "module_profile", "inventory", "cdr_export", "sandbox_scale")
+PREFERRED_ORDER = ("provisioning", "module_profile", "inventory", "cdr_export", "sandbox_scale", "events")
 
 
 def discover():

@@ -32,6 +32,7 @@ from .routes import BATCH_WRITE_OPS, OPERATIONS, ROUTES, Route, routes_of
 from .services import HANDLERS, Call, ServiceState
 from .services.cdrs import PAGE_SIZE as CDR_PAGE_SIZE
 from .store import Store
+from .traffic import Switch, TrafficError, TrafficSettings
 
 FORMATS = ("json", "xml", "jsv", "csv")
 SOAP_FORMATS = {"soap11": "11", "soap12": "12"}
@@ -151,8 +152,10 @@ class Exchange:
 
 class SandboxApp:
     def __init__(self, store: Store, fault_settings: FaultSettings,
-                 cdr_page_size: int = CDR_PAGE_SIZE):
+                 cdr_page_size: int = CDR_PAGE_SIZE,
+                 traffic: TrafficSettings | None = None):
         self.store = store
+        self.switch = Switch(store, traffic or TrafficSettings())
         self.startup_faults = fault_settings
         self.startup_cdr_page_size = cdr_page_size
         self.faults = FaultInjector(fault_settings)
@@ -384,13 +387,36 @@ class SandboxApp:
             if action == ("DELETE", "faults"):
                 self.faults.configure(FaultSettings(hang_s=self.startup_faults.hang_s))
                 return _json(self.faults.to_json())
+            if action[1].startswith("calls") or action[1] == "traffic":
+                return self.admin_calls(request, action)
+        except TrafficError as exc:
+            return _json({"error": str(exc)}, exc.status)
         except ValueError as exc:
             return _json({"error": str(exc)}, 400)
         return _json({"error": f"no admin endpoint {request.method} {request.path}"}, 404)
 
+    def admin_calls(self, request: Request, action: tuple[str, str]) -> Response:
+        """Live traffic (traffic.py): start and end calls, the switch's call log."""
+        method, path = action
+        if (method, path) == ("GET", "calls/log"):
+            return _json(self.switch.log())
+        if (method, path) == ("GET", "traffic"):
+            return _json(self.switch.to_json())
+        if (method, path) == ("POST", "calls"):
+            try:
+                body = json.loads(request.get_data() or b"{}")
+            except ValueError:
+                raise TrafficError("the body must be a JSON object") from None
+            return _json(self.switch.place(body), 201)
+        if method == "DELETE" and path.startswith("calls/") and path.count("/") == 1:
+            return _json(self.switch.end(path[len("calls/"):]))
+        return _json({"error": f"no admin endpoint {request.method} {request.path}"}, 404)
+
     def reset(self) -> None:
-        """Back to the start-up state: the seed, an empty log, the start-up fault settings."""
+        """Back to the start-up state: the seed, an empty log, the start-up fault settings
+        (generated traffic starts its sequence over)."""
         self.store.reset(int(time.time()))
+        self.switch.restart_schedule()
         self.log.clear()
         self.faults.configure(self.startup_faults)
         self.state.cdr_pager.page_size = self.startup_cdr_page_size

@@ -24,6 +24,7 @@ from .faults import FAULT_KINDS, FaultSettings
 from .requestlog import MASK, mask, mask_query
 from .seed import RESELLERS, SeedOptions
 from .store import Store
+from .traffic import TrafficSettings, parse_duration_range
 
 
 DEMO_LICENSE = RESELLERS[0][1]
@@ -68,6 +69,13 @@ def _kinds(text: str) -> tuple[str, ...]:
     return kinds
 
 
+def _duration_range(text: str) -> tuple[float, float]:
+    try:
+        return parse_duration_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _server_options() -> argparse.ArgumentParser:
     """Options shared by `serve` and `run`."""
     options = argparse.ArgumentParser(add_help=False)
@@ -98,6 +106,12 @@ def _server_options() -> argparse.ArgumentParser:
                          help=f"comma-separated fault kinds: {', '.join(FAULT_KINDS)}")
     options.add_argument("--fault-hang-s", type=float, default=5.0,
                          help="how long a `timeout` fault hangs before dropping (default 5)")
+    options.add_argument("--traffic", type=float, default=0.0, metavar="N",
+                         help="place about N calls a minute on the open, unblocked accounts, "
+                         "each producing a CDR when it ends (default 0: none)")
+    options.add_argument("--call-duration-s", type=_duration_range, default=(20.0, 180.0),
+                         metavar="MIN-MAX",
+                         help="how long a generated call lasts, in seconds (default 20-180)")
     options.add_argument("--log-requests", action="store_true",
                          help="write an access log line per request to stderr")
     return options
@@ -142,7 +156,12 @@ class _Sandbox:
             port = default_port if args.port is None else args.port
             if args.cdr_page_size < 1:
                 raise SystemExit(f"--cdr-page-size must be 1 or more, got {args.cdr_page_size}")
-            app = SandboxApp(store, faults, cdr_page_size=args.cdr_page_size)
+            traffic = TrafficSettings(per_minute=args.traffic,
+                                      duration_s=args.call_duration_s,
+                                      random_seed=args.random_seed)
+            app = SandboxApp(store, faults, cdr_page_size=args.cdr_page_size, traffic=traffic)
+            if traffic.per_minute > 0:
+                app.switch.start()
             self.server = make_server(args.host, port, app, threaded=True,
                                       request_handler=_RequestHandler)
         except BaseException:

@@ -93,6 +93,16 @@ DESTINATIONS = (
     (6, "49", "Germany", "Germany", "DEU", 0.030),
 )
 
+# Ranges that only calls placed through `POST /__sandbox/calls` reach (generated CDRs and
+# traffic use DESTINATIONS): the premium and high-cost ranges toll fraud goes for.
+FRAUD_DESTINATIONS = (
+    (101, "882", "International Networks", "International Networks", "", 1.500),
+    (102, "881", "Global Mobile Satellite System", "Global Mobile Satellite System", "", 2.000),
+    (103, "53", "Cuba", "Cuba", "CUB", 0.900),
+    (104, "252", "Somalia", "Somalia", "SOM", 1.200),
+    (105, "371", "Latvia", "Latvia", "LVA", 0.400),
+)
+
 # Accounts with a call in progress right after seeding ("a few active calls").
 ACTIVE_AT_SEED = (5001, 5004, 5101)
 EXTRA_ACCOUNT_CUSTOMER = 1001
@@ -130,7 +140,8 @@ def load(conn: sqlite3.Connection, options: SeedOptions, now: int) -> None:
         " maintenance_fee, i_product_group, product_group_name, i_subscription,"
         " subscription_fee, end_user_name, currency) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [(*row, row[2], CURRENCY) for row in PRODUCTS])
-    conn.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?)", DESTINATIONS)
+    conn.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?)",
+                     DESTINATIONS + FRAUD_DESTINATIONS)
     if options.kind == "demo":
         _load_demo_accounts(conn, now)
     if options.customers:

@@ -115,7 +115,9 @@ CREATE TABLE active_calls (
     i_call INTEGER PRIMARY KEY AUTOINCREMENT,
     i_customer INTEGER NOT NULL, i_account INTEGER NOT NULL,
     outgoing INTEGER NOT NULL, remote TEXT NOT NULL, i_dest INTEGER NOT NULL,
-    connect_time INTEGER NOT NULL, disconnect_time INTEGER NOT NULL
+    connect_time INTEGER NOT NULL, disconnect_time INTEGER NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'seed',          -- 'seed', 'traffic' or 'api' (live calls)
+    cdr_id INTEGER                                -- a live call's CDR, once it has ended
 );
 CREATE INDEX active_calls_by_end ON active_calls (disconnect_time);
 CREATE TABLE cdrs (
@@ -477,6 +479,69 @@ class Db:
             " JOIN products p ON p.i_product = a.i_product"
             " JOIN destinations d ON d.i_dest = k.i_dest"
             f" WHERE {' AND '.join(where)} ORDER BY k.connect_time, k.i_call", params)
+
+    # -- live calls (traffic.py) ---------------------------------------------------------
+
+    def destination_of(self, number: str) -> int | None:
+        """The destination whose prefix is the longest one `number` starts with."""
+        row = self._one("SELECT i_dest FROM destinations WHERE substr(?, 1, length(prefix))"
+                        " = prefix ORDER BY length(prefix) DESC LIMIT 1", (number,))
+        return row["i_dest"] if row else None
+
+    def insert_live_call(self, i_customer: int, i_account: int, outgoing: bool, remote: str,
+                         i_dest: int, connect_time: int, disconnect_time: int,
+                         origin: str) -> int:
+        return self.conn.execute(
+            "INSERT INTO active_calls (i_customer, i_account, outgoing, remote, i_dest,"
+            " connect_time, disconnect_time, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (i_customer, i_account, int(outgoing), remote, i_dest, connect_time,
+             disconnect_time, origin)).lastrowid
+
+    def live_call(self, i_call: int) -> sqlite3.Row | None:
+        return self._one("SELECT * FROM active_calls WHERE i_call = ? AND origin <> 'seed'",
+                         (i_call,))
+
+    def end_live_call(self, i_call: int, now: int) -> None:
+        self.conn.execute("UPDATE active_calls SET disconnect_time = ? WHERE i_call = ?",
+                          (now, i_call))
+
+    def write_live_cdrs(self, now: int, i_service: int, disconnect_cause: int) -> int:
+        """The CDR of every live call ended by `now` that has none yet, in the order the calls
+        ended (so CDR IDs grow with bill time, as a billing system assigns them)."""
+        due = self._all(
+            "SELECT k.*, a.account_id, d.rate FROM active_calls k"
+            " JOIN accounts a ON a.i_account = k.i_account"
+            " JOIN destinations d ON d.i_dest = k.i_dest"
+            " WHERE k.origin <> 'seed' AND k.cdr_id IS NULL AND k.disconnect_time <= ?"
+            " ORDER BY k.disconnect_time, k.i_call", (now,))
+        for call in due:
+            duration = call["disconnect_time"] - call["connect_time"]
+            charged = round(duration * call["rate"] / 60, 4) if call["outgoing"] else 0.0
+            cdr_id = self.conn.execute(
+                "INSERT INTO cdrs (i_customer, i_account, account_id, connect_time, duration,"
+                " outgoing, remote, i_dest, i_service, charged_amount, disconnect_cause)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (call["i_customer"], call["i_account"], call["account_id"],
+                 call["connect_time"], duration, call["outgoing"], call["remote"],
+                 call["i_dest"], i_service, charged, disconnect_cause)).lastrowid
+            self.conn.execute("UPDATE active_calls SET cdr_id = ? WHERE i_call = ?",
+                              (cdr_id, call["i_call"]))
+        return len(due)
+
+    def call_log(self, *, until: int | None = None, i_call: int | None = None,
+                 ) -> list[sqlite3.Row]:
+        """Calls that started by `until` (or one call), oldest first."""
+        where, params = [], []
+        if until is not None:
+            where.append("k.connect_time <= ?")
+            params.append(until)
+        if i_call is not None:
+            where.append("k.i_call = ?")
+            params.append(i_call)
+        return self._all(
+            "SELECT k.*, a.account_id FROM active_calls k"
+            " JOIN accounts a ON a.i_account = k.i_account"
+            f" WHERE {' AND '.join(where) or '1'} ORDER BY k.connect_time, k.i_call", params)
 
     # -- CDRs -----------------------------------------------------------------------------
 

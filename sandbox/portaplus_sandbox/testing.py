@@ -162,3 +162,19 @@ class SandboxServer:
 
     def clear_faults(self) -> dict:
         return self.admin("DELETE", "faults")
+
+    # -- live traffic (traffic.py) --------------------------------------------------------------
+
+    def start_call(self, account: str | int, destination: str, duration_s: float = 60,
+                   direction: str = "outgoing") -> dict:
+        """Start a call now (`POST /__sandbox/calls`); returns it with its `call_id`."""
+        return self.admin("POST", "calls", {"account": account, "destination": destination,
+                                            "duration_s": duration_s, "direction": direction})
+
+    def end_call(self, call_id: str) -> dict:
+        """End a call in progress now (`DELETE /__sandbox/calls/{call_id}`)."""
+        return self.admin("DELETE", f"calls/{call_id}")
+
+    def call_log(self) -> dict:
+        """The switch's log: `{"now": epoch, "calls": [{call_id, started, ended, ...}]}`."""
+        return self.admin("GET", "calls/log")

@@ -50,11 +50,12 @@ def test_changelog_fragments():
 
 # What a collection tarball may hold at its top level, and repository pages it must not ship.
 SHIPPED_TOP_LEVEL = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.md", "requirements.txt",
-                     "changelogs", "docs", "meta", "plugins", "roles", "playbooks", "examples"}
+                     "changelogs", "docs", "meta", "plugins", "roles", "playbooks", "examples", "extensions"}
 NEVER_SHIPPED = ("sandbox/", "tests/", "benchmarks/", "tools/", ".ansible/", ".build/", ".venv/", ".ci/",
                  "docs/build/", "docs/docsite/", "docs/sandbox.md", "docs/architecture.md", "docs/reliability.md",
-                 "changelogs/.plugin-cache.yaml")
-ALWAYS_SHIPPED = ("plugins/", "roles/", "meta/", "playbooks/", "changelogs/changelog.yaml", "CHANGELOG.md",
+                 "changelogs/.plugin-cache.yaml", "extensions/molecule/")
+ALWAYS_SHIPPED = ("plugins/", "roles/", "meta/", "playbooks/", "extensions/eda/", "changelogs/changelog.yaml",
+                  "CHANGELOG.md",
                   "README.md", "COPYING", "requirements.txt")
 
 

@@ -28,8 +28,8 @@ class CdrPager:
     """Serves page N of a result set without skipping N pages of rows: each page served
     remembers the (connect_time, id) it ended at, so the next page starts from an index
     seek (keyset); an Offset never seen before falls back to an indexed LIMIT/OFFSET.  The
-    total is counted once per result set.  CDRs change only on reset, which bumps the
-    store's generation and so retires every cached set."""
+    total is counted once per result set.  CDRs change on reset and when a live call ends
+    (traffic.py); both bump the store's generation and so retire every cached set."""
 
     def __init__(self, max_sets: int = 64, page_size: int = PAGE_SIZE):
         self.page_size = page_size
