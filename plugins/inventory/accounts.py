@@ -16,10 +16,12 @@ description:
   - Every open account of the chosen customers becomes a host. Its name is the account ID; only characters that
     Ansible host patterns would misread (blanks, C(,) C(:) C(!) C(&) C(*) C(?) C([) C(]) C(/) C(#), quotes and a
     leading C(@) or C(~)) are replaced by C(_). The raw ID is kept in the C(account_id) host variable.
-  - Host variables are C(account_id), C(i_account), C(customer), C(customer_name), C(product), C(product_id),
-    C(addons), C(blocked), C(bill_status), C(extension), C(site), C(site_id), C(sip_registered), C(live_calls),
-    C(online), C(first_name), C(last_name), C(email), C(balance), C(credit_limit), C(currency), and
-    C(cdr_statistics) when O(cdr_statistics_days) is set. Passwords and the License are never among them.
+  # BEGIN GENERATED inventory.host-variables (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  - Host variables are C(account_id), C(product), C(first_name), C(last_name), C(email), C(extension), C(credit_limit),
+    C(blocked), C(unified_messaging), C(addons), C(i_account), C(product_id), C(balance), C(currency), C(customer),
+    C(customer_name), C(bill_status), C(site), C(site_id), C(sip_registered), C(live_calls), C(online), and C(cdr_statistics)
+    when O(cdr_statistics_days) is set. Passwords and the License are never among them.
+  # END GENERATED inventory.host-variables
   - "Every account joins the groups C(customer_<id>), C(product_<product name>) and, when it is on a site,
     C(site_<customer id>_<site name>); blocked accounts also join C(blocked), and online accounts (SIP-registered,
     or on a call now) join C(online). Group names are made safe the way Ansible does it (C(Hosted PBX Seat) gives
