@@ -33,6 +33,7 @@ description:
     C(portaplus_accounts.yml) or C(portaplus_accounts.yaml), and whose O(plugin) is V(portaplus.softswitch.accounts).
   - Set the License in the E(PORTAPLUS_LICENSE) environment variable rather than in the file.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache

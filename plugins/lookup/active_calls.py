@@ -20,6 +20,7 @@ description:
   - Use C(query()) or C(lookup(..., wantlist=true)) so that a single call still gives a list, as with every lookup
     that returns several items.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
 options:
   customer:

@@ -23,6 +23,7 @@ description:
     holds every record it returns in memory, hence O(max_records).
   - Use C(query()) or C(lookup(..., wantlist=true)) so that a range with a single call still gives a list.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
   - portaplus.softswitch.cdr_range
 options:
