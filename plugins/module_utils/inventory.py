@@ -31,6 +31,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client im
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import fill_missing_sites, read_customers
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import GET_ONLINE_ACCOUNTS
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import check_customer_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 GET_CDR_STATISTICS = Route(
@@ -71,14 +72,7 @@ def check_options(customers=None, max_workers=4, cdr_statistics_days=0):
         customers = [customers]
     ids = []
     for value in customers:
-        try:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            number = int(str(value).strip())
-            if number <= 0:
-                raise ValueError(value)
-        except ValueError:
-            raise InputError("customers", "items must be customer ids (positive integers)", value)
+        number = check_customer_id("customers", value, problem="items must be customer ids (positive integers)")
         if number not in ids:
             ids.append(number)
     if not ids:

@@ -21,15 +21,15 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import FORMAT_SUFFIXES, path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import CONTROL_CHARACTERS
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (
+    FORMAT_SUFFIXES, MASK, InputError, path_segment_problem)
 
-#: How results and diffs show a secret; ``MASK_CHANGED`` when the run changes it.
-MASK = "********"
-MASK_CHANGED = "******** (changed)"
+#: How diffs show a secret the run changes (``MASK`` when it does not).
+MASK_CHANGED = MASK + " (changed)"
 #: Values that are a mask, not a secret: ours, and what Ansible prints for no_log values (H3).
 MASKS = (MASK, MASK_CHANGED, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
 
-CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 DIGITS = re.compile(r"^[0-9]+$")
 #: Extension numbers: digits only (A15), at most 16 (A23), for accounts and extensions alike.
 EXTENSION_NUMBER_MAX_LENGTH = 16
@@ -37,17 +37,6 @@ EXTENSION_NUMBER_MAX_LENGTH = 16
 FORMAT_SUFFIXES_DOC = "%s or C(%s)" % (", ".join("C(%s)" % suffix for suffix in FORMAT_SUFFIXES[:-1]), FORMAT_SUFFIXES[-1])
 
 _NOTHING = object()
-
-
-class InputError(ValueError):
-    """Bad user input found before any write. The message names the option and the value."""
-
-    def __init__(self, option, message, value=None, show_value=True):
-        self.option = option
-        text = "%s: %s" % (option, message)
-        if show_value and value is not None:
-            text = "%s (got %r)" % (text, value)
-        super(InputError, self).__init__(text)
 
 
 class Doc:
