@@ -119,12 +119,8 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.inventory import default_groups, read_inventory
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import (
-    ConnectionOptionError,
-    check_given_options,
-    client_from_plugin,
-)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import check_given_options, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 _FILE_ENDINGS = ("portaplus.yml", "portaplus.yaml", "portaplus_accounts.yml", "portaplus_accounts.yaml")
 _READ_OPTIONS = ("customers", "sip_status", "cdr_statistics_days")
@@ -145,32 +141,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return "%s_%s" % (self.get_cache_key(path), digest)
 
     def _fetch(self):
-        try:
+        with plugin_errors(AnsibleParserError, self.NAME):
             client = client_from_plugin(self)
-        except ConnectionOptionError as exc:
-            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % exc)
         redact = client.redact
         client.close()
 
         def client_factory():
             return client_from_plugin(self)
 
-        try:
+        with plugin_errors(AnsibleParserError, self.NAME, redact):
             return read_inventory(client_factory, customers=self.get_option("customers"),
                                   sip_status=self.get_option("sip_status"),
                                   cdr_statistics_days=self.get_option("cdr_statistics_days"),
                                   max_workers=self.get_option("max_workers"))
-        except (PortaPlusError, ValueError) as exc:
-            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % redact(str(exc)))
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         source = self._read_config_data(path)
-        try:
+        with plugin_errors(AnsibleParserError, self.NAME):
             # before the cache too: ansible-core reads `sip_status: [1]` as false, which a cached run may match
             check_given_options(self, source)
-        except ConnectionOptionError as exc:
-            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % exc)
         cache_key = self._cache_key(path)
         use_cache = self.get_option("cache")
         hosts = None

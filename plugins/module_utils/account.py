@@ -259,14 +259,19 @@ def read_accounts(client, customer):
     return sorted(items, key=lambda item: item["account_id"])
 
 
+def account_record_by_id(client, account_id, action=None):
+    """The API's record of the account with this account ID in any customer of the License, open or
+    closed, or ``{}`` when there is none (one request). Every lookup of an account by its ID goes here."""
+    try:
+        response = client.call(GET_ACCOUNT_BY_ID, path={"AccountID": account_id}, action=action)
+    except NotFoundError:
+        return {}
+    return response.get("AccountInfo") or {}
+
+
 def read_account_by_id(client, account_id):
     """The open account with this account ID in any customer of the License, or None (one request)."""
-    try:
-        response = client.call(GET_ACCOUNT_BY_ID, path={"AccountID": account_id},
-                               action="looking up account %s" % account_id)
-    except NotFoundError:
-        return None
-    record = response.get("AccountInfo") or {}
+    record = account_record_by_id(client, account_id, action="looking up account %s" % account_id)
     if not record.get("IAccount") or (record.get("BillStatus") or "").upper() == CLOSED:
         return None
     return account_from_api(record)

@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import Route, path_segment_problem
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import CONTROL_CHARACTERS
