@@ -58,9 +58,9 @@ class Table:
             yield name, field.option, field.doc, field
 
 
-ACCOUNT = Table("account_id", account.ACCOUNT_KEY_OPTION, account.ACCOUNT_KEY_DOC, account.ACCOUNT_FIELDS,
+ACCOUNT = Table(account.AccountSpec.key, account.ACCOUNT_KEY_OPTION, account.ACCOUNT_KEY_DOC, account.ACCOUNT_FIELDS,
                 account.ACCOUNT_FACTS)
-EXTENSION = Table("number", extension.EXTENSION_KEY_OPTION, extension.EXTENSION_KEY_DOC, extension.EXTENSION_FIELDS,
+EXTENSION = Table(extension.ExtensionSpec.key, extension.EXTENSION_KEY_OPTION, extension.EXTENSION_KEY_DOC, extension.EXTENSION_FIELDS,
                   extension.EXTENSION_FACTS)
 
 #: Forms of the options: ``list`` (a list module's config[] items), ``single`` (a single-object module's
@@ -124,7 +124,7 @@ def render_contains(table):
         entry = {"description": doc.result, "type": value_type}
         if elements:
             entry["elements"] = elements
-        entry["sample"] = doc.sample
+        entry["sample"] = flow(doc.sample)
         contains[name] = entry
     return contains
 
@@ -157,6 +157,28 @@ class _Dumper(yaml.SafeDumper):
         return super(_Dumper, self).increase_indent(flow, False)
 
 
+class Flow(object):
+    """A sample written in flow style (``[{"a": 1}]``), as compact as the hand-written ones were."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _represent_flow(dumper, flow):
+    value = flow.value
+    if isinstance(value, dict):
+        return dumper.represent_mapping("tag:yaml.org,2002:map", list(value.items()), flow_style=True)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+_Dumper.add_representer(Flow, _represent_flow)
+
+
+def flow(value):
+    """``value`` marked for flow style when it is a list or a mapping."""
+    return Flow(value) if isinstance(value, (list, dict)) else value
+
+
 def dump(data, indent):
     text = yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=110)
     return "".join(" " * indent + line if line.strip() else line for line in text.splitlines(True))
@@ -178,21 +200,21 @@ def _key_sample(table):
 BLOCKS = [
     Block("plugins/modules/accounts.py", "account.options", lambda: render_options(ACCOUNT, "list")),
     Block("plugins/modules/accounts.py", "account.contains", lambda: render_contains(ACCOUNT)),
-    Block("plugins/modules/accounts.py", "account.after.sample", lambda: {"sample": [sample_item(ACCOUNT)]}),
+    Block("plugins/modules/accounts.py", "account.after.sample", lambda: {"sample": flow([sample_item(ACCOUNT)])}),
     Block("plugins/modules/accounts.py", "account.gathered.sample",
-          lambda: {"sample": [sample_item(ACCOUNT, "config")]}),
+          lambda: {"sample": flow([sample_item(ACCOUNT, "config")])}),
     Block("plugins/modules/accounts.py", "account.facts.sample",
-          lambda: {"sample": {_key_sample(ACCOUNT): sample_item(ACCOUNT, "facts")}}),
+          lambda: {"sample": flow({_key_sample(ACCOUNT): sample_item(ACCOUNT, "facts")})}),
     Block("plugins/modules/account.py", "account.options", lambda: render_options(ACCOUNT, "single")),
     Block("plugins/modules/account.py", "account.contains", lambda: render_contains(ACCOUNT)),
     Block("plugins/modules/account_info.py", "account.contains", lambda: render_contains(ACCOUNT)),
     Block("plugins/modules/extensions.py", "extension.options", lambda: render_options(EXTENSION, "list")),
     Block("plugins/modules/extensions.py", "extension.contains", lambda: render_contains(EXTENSION)),
-    Block("plugins/modules/extensions.py", "extension.after.sample", lambda: {"sample": [sample_item(EXTENSION)]}),
+    Block("plugins/modules/extensions.py", "extension.after.sample", lambda: {"sample": flow([sample_item(EXTENSION)])}),
     Block("plugins/modules/extensions.py", "extension.gathered.sample",
-          lambda: {"sample": [sample_item(EXTENSION, "config")]}),
+          lambda: {"sample": flow([sample_item(EXTENSION, "config")])}),
     Block("plugins/modules/extensions.py", "extension.facts.sample",
-          lambda: {"sample": {_key_sample(EXTENSION): sample_item(EXTENSION, "facts")}}),
+          lambda: {"sample": flow({_key_sample(EXTENSION): sample_item(EXTENSION, "facts")})}),
     Block("plugins/modules/extension.py", "extension.options", lambda: render_options(EXTENSION, "single")),
     Block("plugins/modules/extension.py", "extension.contains", lambda: render_contains(EXTENSION)),
     Block("plugins/modules/extension_info.py", "extension.contains", lambda: render_contains(EXTENSION)),

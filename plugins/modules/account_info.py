@@ -134,8 +134,7 @@ accounts:
       description: Names of the add-ons assigned to the account, sorted.
       type: list
       elements: str
-      sample:
-        - Call Recording
+      sample: [Call Recording]
     i_account:
       description: The API's id of the account (C(i_account)).
       type: int
@@ -152,11 +151,7 @@ accounts:
       description: The assigned add-ons with their ids and effective dates (ISO 8601, UTC).
       type: list
       elements: dict
-      sample:
-        - name: Call Recording
-          id: 11
-          effective_from: '2024-01-01T00:00:00Z'
-          effective_to: null
+      sample: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}]
     balance:
       description: The account's balance.
       type: float

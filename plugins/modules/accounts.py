@@ -301,8 +301,7 @@ before:
       description: Names of the add-ons assigned to the account, sorted.
       type: list
       elements: str
-      sample:
-        - Call Recording
+      sample: [Call Recording]
     i_account:
       description: The API's id of the account (C(i_account)).
       type: int
@@ -319,11 +318,7 @@ before:
       description: The assigned add-ons with their ids and effective dates (ISO 8601, UTC).
       type: list
       elements: dict
-      sample:
-        - name: Call Recording
-          id: 11
-          effective_from: '2024-01-01T00:00:00Z'
-          effective_to: null
+      sample: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}]
     balance:
       description: The account's balance.
       type: float
@@ -350,30 +345,10 @@ after:
   type: list
   elements: dict
   # BEGIN GENERATED account.after.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
-  sample:
-    - account_id: '441632960001'
-      product: Hosted PBX Seat
-      first_name: Alice
-      last_name: Archer
-      email: alice@acme.example
-      extension: '201'
-      credit_limit: 50.0
-      blocked: false
-      unified_messaging: false
-      addons:
-        - Call Recording
-      i_account: 5001
-      customer: 1001
-      product_id: 2
-      addon_details:
-        - name: Call Recording
-          id: 11
-          effective_from: '2024-01-01T00:00:00Z'
-          effective_to: null
-      balance: 0.0
-      currency: GBP
-      billing_model: CreditAccount
-      activation_date: '2024-01-01T00:00:00Z'
+  sample: [{account_id: '441632960001', product: Hosted PBX Seat, first_name: Alice, last_name: Archer, email: alice@acme.example,
+      extension: '201', credit_limit: 50.0, blocked: false, unified_messaging: false, addons: [Call Recording], i_account: 5001,
+      customer: 1001, product_id: 2, addon_details: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z',
+          effective_to: null}], balance: 0.0, currency: GBP, billing_model: CreditAccount, activation_date: '2024-01-01T00:00:00Z'}]
   # END GENERATED account.after.sample
 created:
   description: Account IDs of the accounts created.
@@ -401,18 +376,8 @@ gathered:
   type: list
   elements: dict
   # BEGIN GENERATED account.gathered.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
-  sample:
-    - account_id: '441632960001'
-      product: Hosted PBX Seat
-      first_name: Alice
-      last_name: Archer
-      email: alice@acme.example
-      extension: '201'
-      credit_limit: 50.0
-      blocked: false
-      unified_messaging: false
-      addons:
-        - Call Recording
+  sample: [{account_id: '441632960001', product: Hosted PBX Seat, first_name: Alice, last_name: Archer, email: alice@acme.example,
+      extension: '201', credit_limit: 50.0, blocked: false, unified_messaging: false, addons: [Call Recording]}]
   # END GENERATED account.gathered.sample
 facts:
   description:
@@ -421,20 +386,9 @@ facts:
   returned: when O(state=gathered)
   type: dict
   # BEGIN GENERATED account.facts.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
-  sample:
-    '441632960001':
-      i_account: 5001
-      customer: 1001
-      product_id: 2
-      addon_details:
-        - name: Call Recording
-          id: 11
-          effective_from: '2024-01-01T00:00:00Z'
-          effective_to: null
-      balance: 0.0
-      currency: GBP
-      billing_model: CreditAccount
-      activation_date: '2024-01-01T00:00:00Z'
+  sample: {'441632960001': {i_account: 5001, customer: 1001, product_id: 2, addon_details: [{name: Call Recording,
+          id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}], balance: 0.0, currency: GBP, billing_model: CreditAccount,
+      activation_date: '2024-01-01T00:00:00Z'}}
   # END GENERATED account.facts.sample
 diff:
   description:

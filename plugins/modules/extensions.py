@@ -201,14 +201,8 @@ after:
   type: list
   elements: dict
   # BEGIN GENERATED extension.after.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
-  sample:
-    - number: '101'
-      name: Reception
-      account_id: '441632960001'
-      record_id: 7001
-      i_account: 5001
-      first_name: Alice
-      last_name: Archer
+  sample: [{number: '101', name: Reception, account_id: '441632960001', record_id: 7001, i_account: 5001, first_name: Alice,
+      last_name: Archer}]
   # END GENERATED extension.after.sample
 created:
   description: Numbers of the extensions created.
@@ -236,10 +230,7 @@ gathered:
   type: list
   elements: dict
   # BEGIN GENERATED extension.gathered.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
-  sample:
-    - number: '101'
-      name: Reception
-      account_id: '441632960001'
+  sample: [{number: '101', name: Reception, account_id: '441632960001'}]
   # END GENERATED extension.gathered.sample
 facts:
   description:
@@ -248,12 +239,7 @@ facts:
   returned: when O(state=gathered)
   type: dict
   # BEGIN GENERATED extension.facts.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
-  sample:
-    '101':
-      record_id: 7001
-      i_account: 5001
-      first_name: Alice
-      last_name: Archer
+  sample: {'101': {record_id: 7001, i_account: 5001, first_name: Alice, last_name: Archer}}
   # END GENERATED extension.facts.sample
 diff:
   description:
