@@ -174,7 +174,8 @@ ACCOUNT_FIELDS = {
         "set", option=dict(type="list", elements="raw"), reset=[],
         doc=Doc("Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)).",
                 "Names are matched like O(config[].product).",
-                "See O(purge_addons) for whether add-ons that are not listed are removed.",
+                "See O(purge_addons) for whether add-ons that are not listed are removed. To add or remove one add-on "
+                "without naming the others, M(portaplus.softswitch.account_addon) is simpler.",
                 "An add-on already assigned keeps its effective date; dates are reported in C(addon_details) "
                 "and cannot be set.",
                 result="Names of the add-ons assigned to the account, sorted.", sample=["Call Recording"])),

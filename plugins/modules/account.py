@@ -117,7 +117,8 @@ options:
     description:
       - Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)).
       - Names are matched like O(product).
-      - See O(purge_addons) for whether add-ons that are not listed are removed.
+      - See O(purge_addons) for whether add-ons that are not listed are removed. To add or remove one add-on without
+        naming the others, M(portaplus.softswitch.account_addon) is simpler.
       - An add-on already assigned keeps its effective date; dates are reported in C(addon_details) and cannot be
         set.
     type: list
