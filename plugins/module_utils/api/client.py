@@ -61,7 +61,6 @@ _UTC = datetime.timezone.utc
 NOT_THE_API = "this URL does not look like a Porta Plus 2 API"
 
 
-
 def license_problem(license):  # pylint: disable=redefined-builtin
     """Why this License cannot be sent, or None. It travels as one path segment of most routes, and a
     server splits a path at ``/`` even when it is sent as ``%2F``, so any part of it could end up in a

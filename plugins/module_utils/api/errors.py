@@ -42,11 +42,14 @@ def path_segment_problem(text):
 
 
 class InputError(ValueError):
-    """Bad user input found before any write. The message names the option and the value."""
+    """Bad user input found before any write. The message names the option and the value.
+
+    ``option`` None: ``message`` is the whole message (it names the option itself).
+    """
 
     def __init__(self, option, message, value=None, show_value=True):
         self.option = option
-        text = "%s: %s" % (option, message)
+        text = message if option is None else "%s: %s" % (option, message)
         if show_value and value is not None:
             text = "%s (got %r)" % (text, value)
         super(InputError, self).__init__(text)
@@ -56,39 +59,36 @@ class ConnectionOptionError(InputError):
     """A plugin option has a value the client cannot use; ``message`` names the option."""
 
     def __init__(self, message):
-        self.option = None
-        ValueError.__init__(self, message)
+        super(ConnectionOptionError, self).__init__(None, message)
 
 
 class CdrInputError(InputError):
     """Bad input found before any request that reads CDRs; the value is shown as ``(got 'value')``."""
 
     def __init__(self, option, problem, value=None):
-        self.option = option
         message = "%s: %s" % (option, problem)
         if value is not None:
             message += " (got '%s')" % (value,)
-        ValueError.__init__(self, message)
+        super(CdrInputError, self).__init__(None, message)
+        self.option = option
 
 
 class CdrReportError(InputError):
     """A CSV the report cannot read, or a report option it cannot use; ``message`` says which."""
 
     def __init__(self, message):
-        self.option = None
-        ValueError.__init__(self, message)
+        super(CdrReportError, self).__init__(None, message)
 
 
 class CustomerFileError(InputError):
     """All problems of one customer file; ``problems`` holds one line per problem."""
 
     def __init__(self, source, problems):
-        self.option = None
+        super(CustomerFileError, self).__init__(
+            None, "%s is not a valid customer file (nothing was sent to the API):\n%s"
+            % (source, "\n".join("%s: %s" % (source, problem) for problem in problems)))
         self.source = source
         self.problems = problems
-        ValueError.__init__(
-            self, "%s is not a valid customer file (nothing was sent to the API):\n%s"
-            % (source, "\n".join("%s: %s" % (source, problem) for problem in problems)))
 
 
 class PortaPlusError(Exception):
