@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
 .PHONY: venv collection-path unit sandbox-tests sanity integration check test demo bench bench-cdr-export clean
-.PHONY: lint galaxy docs docs-lint changelog-check ee
+.PHONY: lint galaxy docs docs-lint docs-gen docs-gen-check changelog-check ee
 
 venv: $(STAMP)
 # pip's log goes to $(VENV_LOG); it is printed only when the install fails.
@@ -77,6 +77,14 @@ galaxy: venv
 # antsibull-docs: plugin docs and the docsite pages (Markdown converted on a staged copy).
 docs-lint: venv
 	$(BIN)/python tools/docsite.py lint
+
+# Rewrite the docs generated from the field tables (between BEGIN/END GENERATED markers);
+# docs-gen-check (a gate in make test) fails when they are not current, e.g. after a hand edit.
+docs-gen: venv
+	$(BIN)/python tools/generate_docs.py
+
+docs-gen-check: venv
+	$(BIN)/python tools/generate_docs.py --check
 
 # The docsite in docs/build/html (slow; not part of `make test`, docs-lint is).
 docs: venv

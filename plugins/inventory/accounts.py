@@ -16,10 +16,12 @@ description:
   - Every open account of the chosen customers becomes a host. Its name is the account ID; only characters that
     Ansible host patterns would misread (blanks, C(,) C(:) C(!) C(&) C(*) C(?) C([) C(]) C(/) C(#), quotes and a
     leading C(@) or C(~)) are replaced by C(_). The raw ID is kept in the C(account_id) host variable.
-  - Host variables are C(account_id), C(i_account), C(customer), C(customer_name), C(product), C(product_id),
-    C(addons), C(blocked), C(bill_status), C(extension), C(site), C(site_id), C(sip_registered), C(live_calls),
-    C(online), C(first_name), C(last_name), C(email), C(balance), C(credit_limit), C(currency), and
-    C(cdr_statistics) when O(cdr_statistics_days) is set. Passwords and the License are never among them.
+  # BEGIN GENERATED inventory.host-variables (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  - Host variables are C(account_id), C(product), C(first_name), C(last_name), C(email), C(extension), C(credit_limit),
+    C(blocked), C(unified_messaging), C(addons), C(i_account), C(product_id), C(balance), C(currency), C(customer),
+    C(customer_name), C(bill_status), C(site), C(site_id), C(sip_registered), C(live_calls), C(online), and C(cdr_statistics)
+    when O(cdr_statistics_days) is set. Passwords and the License are never among them.
+  # END GENERATED inventory.host-variables
   - "Every account joins the groups C(customer_<id>), C(product_<product name>) and, when it is on a site,
     C(site_<customer id>_<site name>); blocked accounts also join C(blocked), and online accounts (SIP-registered,
     or on a call now) join C(online). Group names are made safe the way Ansible does it (C(Hosted PBX Seat) gives
@@ -31,6 +33,7 @@ description:
     C(portaplus_accounts.yml) or C(portaplus_accounts.yaml), and whose O(plugin) is V(portaplus.softswitch.accounts).
   - Set the License in the E(PORTAPLUS_LICENSE) environment variable rather than in the file.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -116,12 +119,8 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.inventory import default_groups, read_inventory
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import (
-    ConnectionOptionError,
-    check_given_options,
-    client_from_plugin,
-)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import check_given_options, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 _FILE_ENDINGS = ("portaplus.yml", "portaplus.yaml", "portaplus_accounts.yml", "portaplus_accounts.yaml")
 _READ_OPTIONS = ("customers", "sip_status", "cdr_statistics_days")
@@ -142,32 +141,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return "%s_%s" % (self.get_cache_key(path), digest)
 
     def _fetch(self):
-        try:
+        with plugin_errors(AnsibleParserError, self.NAME):
             client = client_from_plugin(self)
-        except ConnectionOptionError as exc:
-            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % exc)
         redact = client.redact
         client.close()
 
         def client_factory():
             return client_from_plugin(self)
 
-        try:
+        with plugin_errors(AnsibleParserError, self.NAME, redact):
             return read_inventory(client_factory, customers=self.get_option("customers"),
                                   sip_status=self.get_option("sip_status"),
                                   cdr_statistics_days=self.get_option("cdr_statistics_days"),
                                   max_workers=self.get_option("max_workers"))
-        except (PortaPlusError, ValueError) as exc:
-            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % redact(str(exc)))
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         source = self._read_config_data(path)
-        try:
+        with plugin_errors(AnsibleParserError, self.NAME):
             # before the cache too: ansible-core reads `sip_status: [1]` as false, which a cached run may match
             check_given_options(self, source)
-        except ConnectionOptionError as exc:
-            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % exc)
         cache_key = self._cache_key(path)
         use_cache = self.get_option("cache")
         hosts = None

@@ -20,6 +20,7 @@ description:
   - Use C(query()) or C(lookup(..., wantlist=true)) so that a single call still gives a list, as with every lookup
     that returns several items.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
 options:
   customer:
@@ -136,8 +137,8 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import read_account_by_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import read_active_calls
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import ConnectionOptionError, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 
 class LookupModule(LookupBase):
@@ -150,17 +151,12 @@ class LookupModule(LookupBase):
             # set_options() would silently drop them; a misspelt filter must not widen the result.
             raise AnsibleLookupError("active_calls: unknown option(s) %s" % ", ".join(unknown))
         self.set_options(var_options=variables, direct=kwargs)
-        try:
+        with plugin_errors(AnsibleLookupError, "active_calls"):
             client = client_from_plugin(self, given=kwargs)
-        except ConnectionOptionError as exc:
-            raise AnsibleLookupError("active_calls: %s" % exc)
-        try:
-            with client:
-                calls = read_active_calls(
-                    client, customer=self.get_option("customer"), account=self.get_option("account"),
-                    exclude_accounts=self.get_option("exclude_accounts"),
-                    exclude_destinations=self.get_option("exclude_destinations"),
-                    resolve_account=read_account_by_id)
-        except (PortaPlusError, ValueError) as exc:
-            raise AnsibleLookupError("active_calls: %s" % client.redact(str(exc)))
+        with plugin_errors(AnsibleLookupError, "active_calls", client.redact), client:
+            calls = read_active_calls(
+                client, customer=self.get_option("customer"), account=self.get_option("account"),
+                exclude_accounts=self.get_option("exclude_accounts"),
+                exclude_destinations=self.get_option("exclude_destinations"),
+                resolve_account=read_account_by_id)
         return calls

@@ -23,6 +23,7 @@ description:
     holds every record it returns in memory, hence O(max_records).
   - Use C(query()) or C(lookup(..., wantlist=true)) so that a range with a single call still gives a list.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
   - portaplus.softswitch.cdr_range
 options:
@@ -149,14 +150,14 @@ _list:
 import heapq
 import itertools
 
-from ansible.errors import AnsibleError, AnsibleLookupError
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, check_selection, resolve_range
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import CdrQuery, iter_cdrs, resolve_account
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import ConnectionOptionError, client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 display = Display()
 
@@ -169,15 +170,10 @@ class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        try:
+        with plugin_errors(AnsibleLookupError, "portaplus.softswitch.cdrs"):
             client = client_from_plugin(self, given=kwargs)
-        except ConnectionOptionError as exc:
-            raise AnsibleError("portaplus.softswitch.cdrs: %s" % exc)
-        try:
-            with client:
-                return self._records(client, terms)
-        except (CdrInputError, PortaPlusError) as exc:
-            raise AnsibleLookupError("portaplus.softswitch.cdrs: %s" % client.redact(str(exc)))
+        with plugin_errors(AnsibleLookupError, "portaplus.softswitch.cdrs", client.redact), client:
+            return self._records(client, terms)
 
     def _records(self, client, terms):
         customer, account = self.get_option("customer"), self.get_option("account")

@@ -29,8 +29,8 @@ import re
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (
-    Field, InputError, check_bool, check_extension_number, check_number, check_path_segment, check_text, item_options,
-    text_check)
+    EXTENSION_NUMBER_MAX_LENGTH, FORMAT_SUFFIXES_DOC, MASK, MASK_CHANGED, MASKS, Doc, Field, InputError, check_bool,
+    check_extension_number, check_number, check_path_segment, check_text, item_options, text_check)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.product import ADDON, MAIN, Catalogue
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import (
     Engine, IncompleteChangeError, ResourceSpec)
@@ -96,24 +96,104 @@ def check_credit_limit(option, value):
 
 
 #: THE account field table: every managed field, declared once (H1). The modules' options, the API
-#: mapping of reads, creates and updates, the comparison, the diff and ``gathered`` all come from it.
+#: mapping of reads, creates and updates, the comparison, the diff, ``gathered`` and every doc that
+#: names a field (tools/generate_docs.py) all come from it.
 #: ``product`` and ``addons`` are resolved through the catalogue; add-ons travel by their own route (A10).
 ACCOUNT_KEY_OPTION = dict(type="str")
+ACCOUNT_KEY_DOC = Doc(
+    "The account ID, for example a phone number (V(441632960001)) or a SIP user name. It identifies the account.",
+    'Quote it in YAML (C("441632960001")) so it is read as text.',
+    "A new account ID may contain only the ASCII letters, the digits and C(.), C(_), C(@), C(+), C(-), must not end in "
+    "%s, and may be at most %d characters long." % (FORMAT_SUFFIXES_DOC, ACCOUNT_ID_MAX_LENGTH),
+    listed=["An account ID listed twice fails the task."],
+    result="The account ID.", sample="441632960001")
+_RESETS_TO_EMPTY = "O(state=replaced) and O(state=overridden) set an omitted %s to V(\"\")."
+_NAME_RULE = "Letters of any script; at most %d characters, no control characters." % NAME_MAX_LENGTH
 ACCOUNT_FIELDS = {
-    "product": Field("str", option=dict(type="raw"), read=("ProductName", "MainProductName")),
-    "first_name": Field("str", reset="", read="FirstName", write="FirstName", create="FirstName",
-                        check=text_check(NAME_MAX_LENGTH)),
-    "last_name": Field("str", reset="", read="LastName", write="LastName", create="LastName",
-                       check=text_check(NAME_MAX_LENGTH)),
-    "email": Field("str", reset="", read="Email", write="Email", create="Email", check=check_email),
-    "extension": Field("str", read="ExtensionNumber", create="Extension", check=check_extension, updatable=False),
-    "password": Field("str", secret=True, read=("VoipPassword", "SIPPassword"), write="Password", create="Password",
-                      check=text_check(PASSWORD_MAX_LENGTH, secret=True, required=True)),
-    "credit_limit": Field("float", option=dict(type="raw"), read="CreditLimit", write="CreditLimit",
-                          check=check_credit_limit),
-    "blocked": Field("bool", reset=False, read=("Blocked", "Blockedfield"), write="Blocked", check=check_bool),  # A7
-    "unified_messaging": Field("bool", read="UMEnabled", write="UMEnabled", check=check_bool),
-    "addons": Field("set", option=dict(type="list", elements="raw"), reset=[]),
+    "product": Field(
+        "str", option=dict(type="raw"), read=("ProductName", "MainProductName"),
+        doc=Doc("The main product of the account, by name (V(Hosted PBX Seat)) or by id (V(2)).",
+                "A name is matched exactly first, then ignoring case. An unknown name fails the task and lists close "
+                "matches; naming an add-on here fails too.",
+                "Required to create an account. Changing it moves an existing account to another main product.",
+                listed=["Accounts are created with one request per distinct product."],
+                result="Name of the account's main product.", sample="Hosted PBX Seat")),
+    "first_name": Field(
+        "str", reset="", read="FirstName", write="FirstName", create="FirstName", check=text_check(NAME_MAX_LENGTH),
+        doc=Doc("First name of the account holder.", _NAME_RULE, listed=[_RESETS_TO_EMPTY % "first name"],
+                sample="Alice")),
+    "last_name": Field(
+        "str", reset="", read="LastName", write="LastName", create="LastName", check=text_check(NAME_MAX_LENGTH),
+        doc=Doc("Last name of the account holder.", _NAME_RULE, listed=[_RESETS_TO_EMPTY % "last name"],
+                sample="Archer")),
+    "email": Field(
+        "str", reset="", read="Email", write="Email", create="Email", check=check_email,
+        doc=Doc("E-mail address of the account holder, in the form C(name@domain.example); at most %d characters. "
+                "Internationalised addresses are fine." % EMAIL_MAX_LENGTH,
+                'V("") means no address.', listed=[_RESETS_TO_EMPTY % "address"],
+                result='E-mail address; V("") when there is none.', sample="alice@acme.example")),
+    "extension": Field(
+        "str", read="ExtensionNumber", create="Extension", check=check_extension, updatable=False,
+        doc=Doc("The extension number (digits C(0-9), at most %d) the account gets when it is created."
+                % EXTENSION_NUMBER_MAX_LENGTH,
+                "It must not be the extension of another account of the customer.",
+                "The API sets it only on creation. For an existing account it must match the current extension, or "
+                "the task fails; change extensions with M(portaplus.softswitch.extensions).",
+                result='The extension number bound to the account; V("") when there is none.', sample="201")),
+    "password": Field(
+        "str", secret=True, read=("VoipPassword", "SIPPassword"), write="Password", create="Password",
+        check=text_check(PASSWORD_MAX_LENGTH, secret=True, required=True),
+        doc=Doc("The SIP (VoIP) password of the account; at most %d characters, no control characters."
+                % PASSWORD_MAX_LENGTH,
+                "Never returned by a read, so results never carry it; diffs show C(%s) and, when it changes, C(%s)."
+                % (MASK, MASK_CHANGED),
+                "A mask copied from output (%s) is refused before any change."
+                % ", ".join("C(%s)" % mask for mask in MASKS if mask != MASK_CHANGED),
+                "See O(update_password) for when it is set.")),
+    "credit_limit": Field(
+        "float", option=dict(type="raw"), read="CreditLimit", write="CreditLimit", check=check_credit_limit,
+        doc=Doc("The credit limit of the account, a number from V(0) to V(%d) in the customer's currency."
+                % CREDIT_LIMIT_MAX,
+                'A boolean (V(true)) is refused, not read as V(1); a number in quotes (V("50")) is fine.',
+                listed=["When omitted, an existing account keeps its credit limit whatever O(state); a new one gets "
+                        "the API's default (V(0) in the sandbox)."],
+                result="The credit limit.", sample=50.0)),
+    "blocked": Field(
+        "bool", reset=False, read=("Blocked", "Blockedfield"), write="Blocked", check=check_bool,  # A7
+        doc=Doc("V(true) blocks the account (no calls), V(false) unblocks it.",
+                listed=["O(state=replaced) and O(state=overridden) unblock an account whose O(config[].blocked) is "
+                        "omitted."],
+                result="Whether the account is blocked.", sample=False)),
+    "unified_messaging": Field(
+        "bool", read="UMEnabled", write="UMEnabled", check=check_bool,
+        doc=Doc("V(true) turns on the account's unified messaging service (voicemail box, C(UMEnabled) in the API), "
+                "V(false) turns it off.",
+                listed=["When omitted, an existing account keeps its setting whatever O(state); a new one gets it off."],
+                result="Whether the account's unified messaging service (voicemail box) is on.", sample=False)),
+    "addons": Field(
+        "set", option=dict(type="list", elements="raw"), reset=[],
+        doc=Doc("Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)).",
+                "Names are matched like O(config[].product).",
+                "See O(purge_addons) for whether add-ons that are not listed are removed. To add or remove one add-on "
+                "without naming the others, M(portaplus.softswitch.account_addon) is simpler.",
+                "An add-on already assigned keeps its effective date; dates are reported in C(addon_details) "
+                "and cannot be set.",
+                result="Names of the add-ons assigned to the account, sorted.", sample=["Call Recording"])),
+}
+#: The read-only facts ``account_from_api`` adds to the fields (results, ``facts``, inventory host variables).
+ACCOUNT_FACTS = {
+    "i_account": Doc("The API's id of the account (C(i_account)).", type="int", sample=5001),
+    "customer": Doc("The customer's id.", type="int", sample=1001),
+    "product_id": Doc("Id of the account's main product.", type="int", sample=2),
+    "addon_details": Doc("The assigned add-ons with their ids and effective dates (ISO 8601, UTC).",
+                         type="list", elements="dict",
+                         sample=[{"name": "Call Recording", "id": 11, "effective_from": "2024-01-01T00:00:00Z",
+                                  "effective_to": None}]),
+    "balance": Doc("The account's balance.", type="float", sample=0.0),
+    "currency": Doc("The account's currency (ISO 4217).", type="str", sample="GBP"),
+    "billing_model": Doc("The account's billing model.", type="str", sample=CREATED_BILLING_MODEL),
+    "activation_date": Doc("When the account was activated (ISO 8601, UTC).", type="str",
+                           sample="2024-01-01T00:00:00Z"),
 }
 #: Options of the account and accounts modules (their docs are checked against it by a unit test).
 ACCOUNT_OPTIONS = item_options("account_id", ACCOUNT_KEY_OPTION, ACCOUNT_FIELDS)
@@ -180,14 +260,19 @@ def read_accounts(client, customer):
     return sorted(items, key=lambda item: item["account_id"])
 
 
+def account_record_by_id(client, account_id, action=None):
+    """The API's record of the account with this account ID in any customer of the License, open or
+    closed, or ``{}`` when there is none (one request). Every lookup of an account by its ID goes here."""
+    try:
+        response = client.call(GET_ACCOUNT_BY_ID, path={"AccountID": account_id}, action=action)
+    except NotFoundError:
+        return {}
+    return response.get("AccountInfo") or {}
+
+
 def read_account_by_id(client, account_id):
     """The open account with this account ID in any customer of the License, or None (one request)."""
-    try:
-        response = client.call(GET_ACCOUNT_BY_ID, path={"AccountID": account_id},
-                               action="looking up account %s" % account_id)
-    except NotFoundError:
-        return None
-    record = response.get("AccountInfo") or {}
+    record = account_record_by_id(client, account_id, action="looking up account %s" % account_id)
     if not record.get("IAccount") or (record.get("BillStatus") or "").upper() == CLOSED:
         return None
     return account_from_api(record)

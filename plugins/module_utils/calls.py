@@ -14,9 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import re
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, Route, parse_date, path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import CONTROL_CHARACTERS, check_customer_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 OP = "ActiveCalls"
@@ -31,7 +31,6 @@ CALL_KEYS = ("call_id", "caller", "callee", "account_id", "i_account", "customer
 _UTC = datetime.timezone.utc
 #: Account IDs are SIP user names of at most 64 characters (A26).
 ACCOUNT_ID_MAX_LENGTH = 64
-_CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 
 
 def _utc_text(moment):
@@ -106,21 +105,13 @@ def _text_list(option, value):
 def check_scope(customer=None, account=None):
     """The lookup's scope options, checked before any request: ``(customer, account)``."""
     if customer is not None:
-        if isinstance(customer, bool):
-            raise InputError("customer", "must be a customer id (a positive integer)", customer)
-        try:
-            number = int(str(customer).strip())
-        except ValueError:
-            raise InputError("customer", "must be a customer id (a positive integer)", customer)
-        if number <= 0:
-            raise InputError("customer", "must be a customer id (a positive integer)", customer)
-        customer = number
+        customer = check_customer_id("customer", customer)
     if account is not None:
         account = str(account).strip()
         problem = path_segment_problem(account)
         if not problem and len(account) > ACCOUNT_ID_MAX_LENGTH:
             problem = "must be at most %d characters" % ACCOUNT_ID_MAX_LENGTH
-        if not problem and _CONTROL_CHARACTERS.search(account):
+        if not problem and CONTROL_CHARACTERS.search(account):
             problem = "must not contain control characters"
         if problem:
             raise InputError("account", "must be an account ID: %s" % problem, account if len(account) <= 100 else None)

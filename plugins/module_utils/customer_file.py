@@ -20,6 +20,8 @@ import difflib
 import os
 import stat
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import CustomerFileError
+
 try:
     import yaml
 except ImportError:  # ansible-core depends on PyYAML, so this only happens on unusual hosts
@@ -27,17 +29,6 @@ except ImportError:  # ansible-core depends on PyYAML, so this only happens on u
 
 #: list key -> the field that must be unique among its items
 UNIQUE_FIELDS = {"accounts": "account_id", "extensions": "number"}
-
-
-class CustomerFileError(Exception):
-    """All problems of one file; ``problems`` holds one line per problem."""
-
-    def __init__(self, source, problems):
-        self.source = source
-        self.problems = problems
-        super(CustomerFileError, self).__init__(
-            "%s is not a valid customer file (nothing was sent to the API):\n%s"
-            % (source, "\n".join("%s: %s" % (source, problem) for problem in problems)))
 
 
 def _join(path, key):

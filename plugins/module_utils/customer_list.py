@@ -12,10 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import Route, path_segment_problem
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import CONTROL_CHARACTERS
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 GET_CUSTOMERS = Route("GET", "/GetCustomersShortInfo/{License}", "PortaCustomerInfo")
@@ -23,7 +22,6 @@ SEARCH_CUSTOMERS = Route("GET", "/GetCustomersShortInfo/{License}/{SearchString}
 GET_CUSTOMER_SITES = Route("GET", "/GetCustomerSites/{License}/{ICustomer}/{get_service_features}", "CustomerSite")
 
 SEARCH_MAX_LENGTH = 100
-_CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 
 
 def site_from_api(record):
@@ -67,7 +65,7 @@ def check_search(search):
     problem = path_segment_problem(text)
     if not problem and len(text) > SEARCH_MAX_LENGTH:
         problem = "must be at most %d characters" % SEARCH_MAX_LENGTH
-    if not problem and _CONTROL_CHARACTERS.search(text):
+    if not problem and CONTROL_CHARACTERS.search(text):
         problem = "must not contain control characters"
     if problem:
         raise InputError("search", problem, search if len(text) <= SEARCH_MAX_LENGTH else None)

@@ -22,7 +22,8 @@ __metaclass__ = type
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (
-    Field, InputError, check_extension_number, check_path_segment, check_text, item_options)
+    EXTENSION_NUMBER_MAX_LENGTH, FORMAT_SUFFIXES_DOC, Doc, Field, InputError, check_extension_number, check_path_segment,
+    check_text, item_options)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import ResourceSpec
 
 OP = "CustomerExtension"
@@ -145,12 +146,45 @@ def check_name(option, value):
     return check_path_segment(option, text, ": the API takes the name as one URL path segment")
 
 
-#: THE extension field table (H1): options, API mapping, comparison, diff and ``gathered`` come from it.
+#: THE extension field table (H1): options, API mapping, comparison, diff, ``gathered`` and every doc
+#: that names a field (tools/generate_docs.py) come from it.
 #: ``account_id`` is resolved to ``IAccount`` through the customer's accounts by the spec.
 EXTENSION_KEY_OPTION = dict(type="str")
+EXTENSION_KEY_DOC = Doc(
+    "The extension number, up to %d digits C(0-9) (for example V(101)). It identifies the extension."
+    % EXTENSION_NUMBER_MAX_LENGTH,
+    'Quote it in YAML (C("0101")) so leading zeros are kept.',
+    listed=["A number listed twice fails the task."],
+    result="The extension number.", sample="101")
 EXTENSION_FIELDS = {
-    "name": Field("str", read="name", check=check_name),
-    "account_id": Field("str", reset=NO_ACCOUNT, read="account_id"),
+    "name": Field(
+        "str", read="name", check=check_name,
+        doc=Doc("The name of the extension. Required to create an extension.",
+                "Spaces, C(?), C(#), C(%), C(&) and non-ASCII letters are fine.",
+                "Must not be blank, contain C(/) or control characters, end in %s, or be longer than %d characters, "
+                "because the API takes it as one URL path segment." % (FORMAT_SUFFIXES_DOC, NAME_MAX_LENGTH),
+                "When omitted, an existing extension keeps its name, whatever O(state).",
+                result="The extension name.", sample="Reception")),
+    "account_id": Field(
+        "str", reset=NO_ACCOUNT, read="account_id",
+        doc=Doc("The account ID (for example V(441632960001)) of the account the extension rings.",
+                "The account must be an open account of O(customer), and not be bound to another extension that "
+                "keeps it.",
+                'V("") means the extension is bound to no account.',
+                listed=["When omitted, O(state=merged) keeps the current account (none for a new extension), while "
+                        "O(state=replaced) and O(state=overridden) unbind the extension."],
+                single=["When omitted, an existing extension keeps its account and a new one has none."],
+                result='The account ID the extension is bound to; V("") when it is bound to no account.',
+                sample="441632960001")),
+}
+#: The read-only facts ``extension_item`` adds to the fields (results and ``facts``).
+EXTENSION_FACTS = {
+    "record_id": Doc("The API's id of the extension record (C(i_c_ext)); stays the same when the extension is "
+                     "renamed or moved.", type="int", sample=7001),
+    "i_account": Doc('The API\'s id of the bound account (C(i_account)); V(0) when there is none.', type="int",
+                     sample=5001),
+    "first_name": Doc("First name on the bound account.", type="str", sample="Alice"),
+    "last_name": Doc("Last name on the bound account.", type="str", sample="Archer"),
 }
 EXTENSION_OPTIONS = item_options("number", EXTENSION_KEY_OPTION, EXTENSION_FIELDS)
 

@@ -24,13 +24,14 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account import account_from_api
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_FIELDS, account_from_api
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import (
     GET_RESELLER_CALLS, calls_from_response, live_calls_by_account)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import Route, format_path_date
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import call_for_customer, read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import fill_missing_sites, read_customers
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import GET_ONLINE_ACCOUNTS
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import check_customer_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 GET_CDR_STATISTICS = Route(
@@ -71,14 +72,7 @@ def check_options(customers=None, max_workers=4, cdr_statistics_days=0):
         customers = [customers]
     ids = []
     for value in customers:
-        try:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            number = int(str(value).strip())
-            if number <= 0:
-                raise ValueError(value)
-        except ValueError:
-            raise InputError("customers", "items must be customer ids (positive integers)", value)
+        number = check_customer_id("customers", value, problem="items must be customer ids (positive integers)")
         if number not in ids:
             ids.append(number)
     if not ids:
@@ -103,6 +97,20 @@ def statistics_from_api(response, start, end):
     return result
 
 
+#: The read-only facts of an account item that hosts carry, besides every field of the account table
+#: that is not a secret (so a field added to the table becomes a host variable too).
+ACCOUNT_FACTS_OF_HOSTS = ("i_account", "product_id", "balance", "currency")
+#: The host variables the inventory adds: the customer and site, bill status and live state.
+INVENTORY_VARIABLES = ("customer", "customer_name", "bill_status", "site", "site_id", "sip_registered", "live_calls",
+                       "online")
+
+
+def host_variable_names():
+    """Every host variable but the optional ``cdr_statistics``, in the order the docs list them."""
+    fields = [name for name, field in ACCOUNT_FIELDS.items() if not field.secret]
+    return ["account_id"] + fields + list(ACCOUNT_FACTS_OF_HOSTS) + list(INVENTORY_VARIABLES)
+
+
 def account_hostvars(record, customer, live_calls, online_accounts=None, statistics=None):
     """The host variables of one account (``ProductAccount`` record); never a password.
 
@@ -115,29 +123,17 @@ def account_hostvars(record, customer, live_calls, online_accounts=None, statist
     sites = dict((site["id"], site["name"]) for site in customer.get("sites") or [])
     calls = live_calls.get(item["i_account"], 0)
     registered = None if online_accounts is None else item["i_account"] in online_accounts
-    hostvars = {
-        "account_id": item["account_id"],
-        "i_account": item["i_account"],
+    hostvars = dict((name, item[name]) for name in host_variable_names() if name not in INVENTORY_VARIABLES)
+    hostvars.update({
         "customer": customer["id"],
         "customer_name": customer["name"],
-        "product": item["product"],
-        "product_id": item["product_id"],
-        "addons": item["addons"],
-        "blocked": item["blocked"],
         "bill_status": record.get("BillStatus") or "",
-        "extension": item["extension"],
         "site": sites.get(site_id, ""),
         "site_id": site_id,
         "sip_registered": registered,
         "live_calls": calls,
         "online": bool(registered) or calls > 0,
-        "first_name": item["first_name"],
-        "last_name": item["last_name"],
-        "email": item["email"],
-        "balance": item["balance"],
-        "credit_limit": item["credit_limit"],
-        "currency": item["currency"],
-    }
+    })
     if statistics is not None:
         hostvars["cdr_statistics"] = statistics.get(item["i_account"]) or {
             "from": None, "to": None, "calls": 0, "outgoing_calls": 0, "incoming_calls": 0,

@@ -39,14 +39,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  account_id:
-    description:
-      - The account ID, for example a phone number (V(441632960001)) or a SIP user name. It identifies the account.
-      - Quote it in YAML (C("441632960001")) so it is read as text.
-      - A new account ID may contain only the ASCII letters, the digits and C(.), C(_), C(@), C(+), C(-), must not
-        end in C(.json), C(.xml), C(.jsv), C(.csv) or C(.html), and may be at most 64 characters long.
-    type: str
-    required: true
   update_password:
     description:
       - V(always) sets O(password) on a new account, and on an existing account whose password differs.
@@ -60,38 +52,50 @@ options:
       - V(true) makes O(addons) the complete set, removing add-ons that are not listed.
     type: bool
     default: false
+  # BEGIN GENERATED account.options (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  account_id:
+    description:
+      - The account ID, for example a phone number (V(441632960001)) or a SIP user name. It identifies the account.
+      - Quote it in YAML (C("441632960001")) so it is read as text.
+      - A new account ID may contain only the ASCII letters, the digits and C(.), C(_), C(@), C(+), C(-), must not
+        end in C(.json), C(.xml), C(.jsv), C(.csv) or C(.html), and may be at most 64 characters long.
+    type: str
+    required: true
   product:
     description:
       - The main product of the account, by name (V(Hosted PBX Seat)) or by id (V(2)).
       - A name is matched exactly first, then ignoring case. An unknown name fails the task and lists close matches;
         naming an add-on here fails too.
-      - Required to create the account. Changing it moves an existing account to another main product.
+      - Required to create an account. Changing it moves an existing account to another main product.
     type: raw
   first_name:
     description:
-      - First name of the account holder. Letters of any script; at most 100 characters, no control characters.
+      - First name of the account holder.
+      - Letters of any script; at most 100 characters, no control characters.
     type: str
   last_name:
     description:
-      - Last name of the account holder. Letters of any script; at most 100 characters, no control characters.
+      - Last name of the account holder.
+      - Letters of any script; at most 100 characters, no control characters.
     type: str
   email:
     description:
-      - E-mail address of the account holder, in the form C(name@domain.example); at most 254 characters.
-        Internationalised addresses are fine. V("") means no address.
+      - E-mail address of the account holder, in the form C(name@domain.example); at most 254 characters. Internationalised
+        addresses are fine.
+      - V("") means no address.
     type: str
   extension:
     description:
       - The extension number (digits C(0-9), at most 16) the account gets when it is created.
       - It must not be the extension of another account of the customer.
-      - The API sets it only on creation. For an existing account it must match the current extension, or the
-        task fails; change extensions with M(portaplus.softswitch.extension).
+      - The API sets it only on creation. For an existing account it must match the current extension, or the task
+        fails; change extensions with M(portaplus.softswitch.extensions).
     type: str
   password:
     description:
       - The SIP (VoIP) password of the account; at most 64 characters, no control characters.
-      - Never returned by a read (RV(account) never carries it); diffs show C(********) and, when it changes,
-        C(******** (changed)).
+      - Never returned by a read, so results never carry it; diffs show C(********) and, when it changes, C(********
+        (changed)).
       - A mask copied from output (C(********), C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)) is refused before any change.
       - See O(update_password) for when it is set.
     type: str
@@ -106,17 +110,20 @@ options:
     type: bool
   unified_messaging:
     description:
-      - V(true) turns on the account's unified messaging service (voicemail box, C(UMEnabled) in the API),
-        V(false) turns it off.
+      - V(true) turns on the account's unified messaging service (voicemail box, C(UMEnabled) in the API), V(false)
+        turns it off.
     type: bool
   addons:
     description:
-      - Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)), matched like O(product).
-      - See O(purge_addons) for whether add-ons that are not listed are removed. To add or remove one add-on
-        without naming the others, M(portaplus.softswitch.account_addon) is simpler.
-      - Effective dates are reported in RV(account.addon_details) and cannot be set.
+      - Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)).
+      - Names are matched like O(product).
+      - See O(purge_addons) for whether add-ons that are not listed are removed. To add or remove one add-on without
+        naming the others, M(portaplus.softswitch.account_addon) is simpler.
+      - An add-on already assigned keeps its effective date; dates are reported in C(addon_details) and cannot be
+        set.
     type: list
     elements: raw
+  # END GENERATED account.options
 notes:
   - The customer's accounts are read with one request at the start and one after a change, to report RV(account).
 seealso:
@@ -182,42 +189,31 @@ account:
   returned: always
   type: dict
   contains:
+    # BEGIN GENERATED account.contains (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
     account_id:
       description: The account ID.
       type: str
-      sample: "441632960010"
-    i_account:
-      description: The API's id of the account (C(i_account)).
-      type: int
-      sample: 5010
-    customer:
-      description: The customer's id.
-      type: int
-      sample: 1001
+      sample: '441632960001'
     product:
       description: Name of the account's main product.
       type: str
       sample: Hosted PBX Seat
-    product_id:
-      description: Id of the account's main product.
-      type: int
-      sample: 2
     first_name:
       description: First name of the account holder.
       type: str
-      sample: Dana
+      sample: Alice
     last_name:
       description: Last name of the account holder.
       type: str
-      sample: Dorsey
+      sample: Archer
     email:
       description: E-mail address; V("") when there is none.
       type: str
-      sample: dana@acme.example
+      sample: alice@acme.example
     extension:
       description: The extension number bound to the account; V("") when there is none.
       type: str
-      sample: "210"
+      sample: '201'
     credit_limit:
       description: The credit limit.
       type: float
@@ -235,11 +231,23 @@ account:
       type: list
       elements: str
       sample: [Call Recording]
+    i_account:
+      description: The API's id of the account (C(i_account)).
+      type: int
+      sample: 5001
+    customer:
+      description: The customer's id.
+      type: int
+      sample: 1001
+    product_id:
+      description: Id of the account's main product.
+      type: int
+      sample: 2
     addon_details:
       description: The assigned add-ons with their ids and effective dates (ISO 8601, UTC).
       type: list
       elements: dict
-      sample: [{"name": "Call Recording", "id": 11, "effective_from": "2024-01-01T00:00:00Z", "effective_to": null}]
+      sample: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}]
     balance:
       description: The account's balance.
       type: float
@@ -255,7 +263,8 @@ account:
     activation_date:
       description: When the account was activated (ISO 8601, UTC).
       type: str
-      sample: "2024-01-01T00:00:00Z"
+      sample: '2024-01-01T00:00:00Z'
+    # END GENERATED account.contains
 diff:
   description:
     - One entry per account that changes, headed by its name; before and after are YAML text keyed by it.

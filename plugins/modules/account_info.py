@@ -93,26 +93,15 @@ accounts:
   type: list
   elements: dict
   contains:
+    # BEGIN GENERATED account.contains (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
     account_id:
       description: The account ID.
       type: str
-      sample: "441632960001"
-    i_account:
-      description: The API's id of the account (C(i_account)).
-      type: int
-      sample: 5001
-    customer:
-      description: The customer's id.
-      type: int
-      sample: 1001
+      sample: '441632960001'
     product:
       description: Name of the account's main product.
       type: str
       sample: Hosted PBX Seat
-    product_id:
-      description: Id of the account's main product.
-      type: int
-      sample: 2
     first_name:
       description: First name of the account holder.
       type: str
@@ -128,7 +117,7 @@ accounts:
     extension:
       description: The extension number bound to the account; V("") when there is none.
       type: str
-      sample: "101"
+      sample: '201'
     credit_limit:
       description: The credit limit.
       type: float
@@ -146,15 +135,27 @@ accounts:
       type: list
       elements: str
       sample: [Call Recording]
+    i_account:
+      description: The API's id of the account (C(i_account)).
+      type: int
+      sample: 5001
+    customer:
+      description: The customer's id.
+      type: int
+      sample: 1001
+    product_id:
+      description: Id of the account's main product.
+      type: int
+      sample: 2
     addon_details:
       description: The assigned add-ons with their ids and effective dates (ISO 8601, UTC).
       type: list
       elements: dict
-      sample: [{"name": "Call Recording", "id": 11, "effective_from": "2024-01-01T00:00:00Z", "effective_to": null}]
+      sample: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}]
     balance:
       description: The account's balance.
       type: float
-      sample: 12.4
+      sample: 0.0
     currency:
       description: The account's currency (ISO 4217).
       type: str
@@ -166,7 +167,8 @@ accounts:
     activation_date:
       description: When the account was activated (ISO 8601, UTC).
       type: str
-      sample: "2024-01-01T00:00:00Z"
+      sample: '2024-01-01T00:00:00Z'
+    # END GENERATED account.contains
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -61,6 +61,7 @@ options:
     type: list
     elements: dict
     suboptions:
+      # BEGIN GENERATED account.options (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
       account_id:
         description:
           - The account ID, for example a phone number (V(441632960001)) or a SIP user name. It identifies the account.
@@ -75,37 +76,40 @@ options:
           - The main product of the account, by name (V(Hosted PBX Seat)) or by id (V(2)).
           - A name is matched exactly first, then ignoring case. An unknown name fails the task and lists close matches;
             naming an add-on here fails too.
-          - Required to create an account. Accounts are created with one request per distinct product.
-          - Changing it moves an existing account to another main product.
+          - Required to create an account. Changing it moves an existing account to another main product.
+          - Accounts are created with one request per distinct product.
         type: raw
       first_name:
         description:
-          - First name of the account holder. Letters of any script; at most 100 characters, no control characters.
+          - First name of the account holder.
+          - Letters of any script; at most 100 characters, no control characters.
           - O(state=replaced) and O(state=overridden) set an omitted first name to V("").
         type: str
       last_name:
         description:
-          - Last name of the account holder. Letters of any script; at most 100 characters, no control characters.
+          - Last name of the account holder.
+          - Letters of any script; at most 100 characters, no control characters.
           - O(state=replaced) and O(state=overridden) set an omitted last name to V("").
         type: str
       email:
         description:
-          - E-mail address of the account holder, in the form C(name@domain.example); at most 254 characters.
-            Internationalised addresses are fine.
-          - V("") means no address. O(state=replaced) and O(state=overridden) set an omitted address to V("").
+          - E-mail address of the account holder, in the form C(name@domain.example); at most 254 characters. Internationalised
+            addresses are fine.
+          - V("") means no address.
+          - O(state=replaced) and O(state=overridden) set an omitted address to V("").
         type: str
       extension:
         description:
           - The extension number (digits C(0-9), at most 16) the account gets when it is created.
           - It must not be the extension of another account of the customer.
-          - The API sets it only on creation. For an existing account it must match the current extension, or the
-            task fails; change extensions with M(portaplus.softswitch.extensions).
+          - The API sets it only on creation. For an existing account it must match the current extension, or the task
+            fails; change extensions with M(portaplus.softswitch.extensions).
         type: str
       password:
         description:
           - The SIP (VoIP) password of the account; at most 64 characters, no control characters.
-          - Never returned by a read (RV(before), RV(after) and RV(gathered) do not carry it); diffs show C(********) and, when it changes,
-            C(******** (changed)).
+          - Never returned by a read, so results never carry it; diffs show C(********) and, when it changes, C(********
+            (changed)).
           - A mask copied from output (C(********), C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)) is refused before any change.
           - See O(update_password) for when it is set.
         type: str
@@ -113,8 +117,8 @@ options:
         description:
           - The credit limit of the account, a number from V(0) to V(1000000000) in the customer's currency.
           - A boolean (V(true)) is refused, not read as V(1); a number in quotes (V("50")) is fine.
-          - When omitted, an existing account keeps its credit limit whatever O(state); a new one gets the API's
-            default (V(0) in the sandbox).
+          - When omitted, an existing account keeps its credit limit whatever O(state); a new one gets the API's default
+            (V(0) in the sandbox).
         type: raw
       blocked:
         description:
@@ -123,18 +127,21 @@ options:
         type: bool
       unified_messaging:
         description:
-          - V(true) turns on the account's unified messaging service (voicemail box, C(UMEnabled) in the API),
-            V(false) turns it off.
+          - V(true) turns on the account's unified messaging service (voicemail box, C(UMEnabled) in the API), V(false)
+            turns it off.
           - When omitted, an existing account keeps its setting whatever O(state); a new one gets it off.
         type: bool
       addons:
         description:
-          - Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)), matched like O(config[].product).
-          - See O(purge_addons) for whether add-ons that are not listed are removed.
-          - An add-on already assigned keeps its effective date; dates are reported in the C(addon_details) of
-            RV(before) and RV(after) and cannot be set.
+          - Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)).
+          - Names are matched like O(config[].product).
+          - See O(purge_addons) for whether add-ons that are not listed are removed. To add or remove one add-on without
+            naming the others, M(portaplus.softswitch.account_addon) is simpler.
+          - An add-on already assigned keeps its effective date; dates are reported in C(addon_details) and cannot be
+            set.
         type: list
         elements: raw
+      # END GENERATED account.options
 notes:
   - The customer's accounts are read once at the start and once after changes, to report RV(after). Creating
     accounts reads them once more in between, to learn what the API created (its answer names only one account).
@@ -254,26 +261,15 @@ before:
   type: list
   elements: dict
   contains:
+    # BEGIN GENERATED account.contains (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
     account_id:
       description: The account ID.
       type: str
-      sample: "441632960001"
-    i_account:
-      description: The API's id of the account (C(i_account)).
-      type: int
-      sample: 5001
-    customer:
-      description: The customer's id.
-      type: int
-      sample: 1001
+      sample: '441632960001'
     product:
       description: Name of the account's main product.
       type: str
       sample: Hosted PBX Seat
-    product_id:
-      description: Id of the account's main product.
-      type: int
-      sample: 2
     first_name:
       description: First name of the account holder.
       type: str
@@ -289,7 +285,7 @@ before:
     extension:
       description: The extension number bound to the account; V("") when there is none.
       type: str
-      sample: "201"
+      sample: '201'
     credit_limit:
       description: The credit limit.
       type: float
@@ -307,11 +303,23 @@ before:
       type: list
       elements: str
       sample: [Call Recording]
+    i_account:
+      description: The API's id of the account (C(i_account)).
+      type: int
+      sample: 5001
+    customer:
+      description: The customer's id.
+      type: int
+      sample: 1001
+    product_id:
+      description: Id of the account's main product.
+      type: int
+      sample: 2
     addon_details:
       description: The assigned add-ons with their ids and effective dates (ISO 8601, UTC).
       type: list
       elements: dict
-      sample: [{"name": "Call Recording", "id": 11, "effective_from": "2024-01-01T00:00:00Z", "effective_to": null}]
+      sample: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}]
     balance:
       description: The account's balance.
       type: float
@@ -327,7 +335,8 @@ before:
     activation_date:
       description: When the account was activated (ISO 8601, UTC).
       type: str
-      sample: "2024-01-01T00:00:00Z"
+      sample: '2024-01-01T00:00:00Z'
+    # END GENERATED account.contains
 after:
   description:
     - The customer's open accounts after the run, read back from the API, in the form of RV(before).
@@ -336,11 +345,12 @@ after:
   returned: when changed
   type: list
   elements: dict
-  sample: [{"account_id": "441632960001", "i_account": 5001, "customer": 1001, "product": "Hosted PBX Seat",
-            "product_id": 2, "first_name": "Alice", "last_name": "Archer", "email": "alice@acme.example",
-            "extension": "201", "credit_limit": 50.0, "blocked": false,
-            "addons": ["Call Recording"], "addon_details": [], "balance": 0.0, "currency": "GBP",
-            "billing_model": "CreditAccount", "activation_date": "2024-01-01T00:00:00Z"}]
+  # BEGIN GENERATED account.after.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  sample: [{account_id: '441632960001', product: Hosted PBX Seat, first_name: Alice, last_name: Archer, email: alice@acme.example,
+      extension: '201', credit_limit: 50.0, blocked: false, unified_messaging: false, addons: [Call Recording], i_account: 5001,
+      customer: 1001, product_id: 2, addon_details: [{name: Call Recording, id: 11, effective_from: '2024-01-01T00:00:00Z',
+          effective_to: null}], balance: 0.0, currency: GBP, billing_model: CreditAccount, activation_date: '2024-01-01T00:00:00Z'}]
+  # END GENERATED account.after.sample
 created:
   description: Account IDs of the accounts created.
   returned: unless O(state=gathered)
@@ -366,19 +376,21 @@ gathered:
   returned: when O(state=gathered)
   type: list
   elements: dict
-  sample: [{"account_id": "441632960001", "product": "Hosted PBX Seat", "first_name": "Alice", "last_name": "Archer",
-            "email": "alice@acme.example", "extension": "201", "credit_limit": 50.0, "blocked": false,
-            "unified_messaging": false, "addons": ["Call Recording"]}]
+  # BEGIN GENERATED account.gathered.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  sample: [{account_id: '441632960001', product: Hosted PBX Seat, first_name: Alice, last_name: Archer, email: alice@acme.example,
+      extension: '201', credit_limit: 50.0, blocked: false, unified_messaging: false, addons: [Call Recording]}]
+  # END GENERATED account.gathered.sample
 facts:
   description:
     - With O(state=gathered), the read-only facts of every account, keyed by account ID (the fields O(config) does not
       take, in the form of RV(before)).
   returned: when O(state=gathered)
   type: dict
-  sample: {"441632960001": {"i_account": 5001, "customer": 1001, "product_id": 2, "balance": 0.0, "currency": "GBP",
-                            "billing_model": "CreditAccount", "activation_date": "2024-01-01T00:00:00Z",
-                            "addon_details": [{"name": "Call Recording", "id": 11, "effective_from": "2024-01-01T00:00:00Z",
-                                               "effective_to": null}]}}
+  # BEGIN GENERATED account.facts.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  sample: {'441632960001': {i_account: 5001, customer: 1001, product_id: 2, addon_details: [{name: Call Recording,
+          id: 11, effective_from: '2024-01-01T00:00:00Z', effective_to: null}], balance: 0.0, currency: GBP, billing_model: CreditAccount,
+      activation_date: '2024-01-01T00:00:00Z'}}
+  # END GENERATED account.facts.sample
 diff:
   description:
     - One entry per account that changes, headed by its name; before and after are YAML text keyed by it.

@@ -29,6 +29,14 @@ options:
       - A customer the License cannot see fails the task.
     type: int
     required: true
+  state:
+    description:
+      - V(present) creates the extension or changes the fields you supplied.
+      - V(absent) removes the extension if it exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  # BEGIN GENERATED extension.options (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
   number:
     description:
       - The extension number, up to 16 digits C(0-9) (for example V(101)). It identifies the extension.
@@ -37,24 +45,20 @@ options:
     required: true
   name:
     description:
-      - The name of the extension. Required to create it; when omitted, an existing extension keeps its name.
+      - The name of the extension. Required to create an extension.
       - Spaces, C(?), C(#), C(%), C(&) and non-ASCII letters are fine.
-      - Must not be blank, contain C(/) or control characters, end in C(.json), C(.xml), C(.jsv), C(.csv)
-        or C(.html), or be longer than 64 characters, because the API takes it as one URL path segment.
+      - Must not be blank, contain C(/) or control characters, end in C(.json), C(.xml), C(.jsv), C(.csv) or C(.html),
+        or be longer than 64 characters, because the API takes it as one URL path segment.
+      - When omitted, an existing extension keeps its name, whatever O(state).
     type: str
   account_id:
     description:
       - The account ID (for example V(441632960001)) of the account the extension rings.
-      - The account must be an open account of O(customer) and not be bound to another extension.
-      - V("") unbinds the extension; when omitted, an existing extension keeps its account and a new one has none.
+      - The account must be an open account of O(customer), and not be bound to another extension that keeps it.
+      - V("") means the extension is bound to no account.
+      - When omitted, an existing extension keeps its account and a new one has none.
     type: str
-  state:
-    description:
-      - V(present) creates the extension or changes the fields you supplied.
-      - V(absent) removes the extension if it exists.
-    type: str
-    choices: [present, absent]
-    default: present
+  # END GENERATED extension.options
 seealso:
   - module: portaplus.softswitch.extensions
   - module: portaplus.softswitch.extension_info
@@ -111,10 +115,11 @@ extension:
   returned: always
   type: dict
   contains:
+    # BEGIN GENERATED extension.contains (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
     number:
       description: The extension number.
       type: str
-      sample: "101"
+      sample: '101'
     name:
       description: The extension name.
       type: str
@@ -122,9 +127,10 @@ extension:
     account_id:
       description: The account ID the extension is bound to; V("") when it is bound to no account.
       type: str
-      sample: "441632960001"
+      sample: '441632960001'
     record_id:
-      description: The API's id of the extension record (C(i_c_ext)); stays the same when the extension is renamed or moved.
+      description: The API's id of the extension record (C(i_c_ext)); stays the same when the extension is renamed or
+        moved.
       type: int
       sample: 7001
     i_account:
@@ -139,6 +145,7 @@ extension:
       description: Last name on the bound account.
       type: str
       sample: Archer
+    # END GENERATED extension.contains
 diff:
   description:
     - One entry per extension that changes, headed by its name; before and after are YAML text keyed by it.

@@ -92,10 +92,11 @@ extensions:
   type: list
   elements: dict
   contains:
+    # BEGIN GENERATED extension.contains (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
     number:
       description: The extension number.
       type: str
-      sample: "101"
+      sample: '101'
     name:
       description: The extension name.
       type: str
@@ -103,9 +104,10 @@ extensions:
     account_id:
       description: The account ID the extension is bound to; V("") when it is bound to no account.
       type: str
-      sample: "441632960001"
+      sample: '441632960001'
     record_id:
-      description: The API's id of the extension record (C(i_c_ext)).
+      description: The API's id of the extension record (C(i_c_ext)); stays the same when the extension is renamed or
+        moved.
       type: int
       sample: 7001
     i_account:
@@ -120,6 +122,7 @@ extensions:
       description: Last name on the bound account.
       type: str
       sample: Archer
+    # END GENERATED extension.contains
     active_calls:
       description: How many calls the bound account has in progress.
       returned: when O(active_calls=true)

@@ -41,6 +41,7 @@ options:
     type: list
     elements: dict
     suboptions:
+      # BEGIN GENERATED extension.options (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
       number:
         description:
           - The extension number, up to 16 digits C(0-9) (for example V(101)). It identifies the extension.
@@ -52,19 +53,19 @@ options:
         description:
           - The name of the extension. Required to create an extension.
           - Spaces, C(?), C(#), C(%), C(&) and non-ASCII letters are fine.
-          - Must not be blank, contain C(/) or control characters, end in C(.json), C(.xml), C(.jsv), C(.csv)
-            or C(.html), or be longer than 64 characters, because the API takes it as one URL path segment.
+          - Must not be blank, contain C(/) or control characters, end in C(.json), C(.xml), C(.jsv), C(.csv) or C(.html),
+            or be longer than 64 characters, because the API takes it as one URL path segment.
           - When omitted, an existing extension keeps its name, whatever O(state).
         type: str
       account_id:
         description:
           - The account ID (for example V(441632960001)) of the account the extension rings.
-          - The account must be an open account of O(customer), and not be bound to another extension
-            that keeps it.
+          - The account must be an open account of O(customer), and not be bound to another extension that keeps it.
           - V("") means the extension is bound to no account.
-          - When omitted, O(state=merged) keeps the current account (none for a new extension), while
-            O(state=replaced) and O(state=overridden) unbind the extension.
+          - When omitted, O(state=merged) keeps the current account (none for a new extension), while O(state=replaced)
+            and O(state=overridden) unbind the extension.
         type: str
+      # END GENERATED extension.options
 notes:
   - The whole list of the customer's extensions is read once at the start and once after changes, to report
     RV(after).
@@ -160,10 +161,11 @@ before:
   type: list
   elements: dict
   contains:
+    # BEGIN GENERATED extension.contains (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
     number:
       description: The extension number.
       type: str
-      sample: "101"
+      sample: '101'
     name:
       description: The extension name.
       type: str
@@ -171,9 +173,10 @@ before:
     account_id:
       description: The account ID the extension is bound to; V("") when it is bound to no account.
       type: str
-      sample: "441632960001"
+      sample: '441632960001'
     record_id:
-      description: The API's id of the extension record (C(i_c_ext)); stays the same when the extension is renamed or moved.
+      description: The API's id of the extension record (C(i_c_ext)); stays the same when the extension is renamed or
+        moved.
       type: int
       sample: 7001
     i_account:
@@ -188,6 +191,7 @@ before:
       description: Last name on the bound account.
       type: str
       sample: Archer
+    # END GENERATED extension.contains
 after:
   description:
     - The customer's extensions after the run, read back from the API, in the form of RV(before).
@@ -196,8 +200,10 @@ after:
   returned: when changed
   type: list
   elements: dict
-  sample: [{"number": "101", "name": "Reception", "account_id": "441632960001", "record_id": 7001,
-            "i_account": 5001, "first_name": "Alice", "last_name": "Archer"}]
+  # BEGIN GENERATED extension.after.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  sample: [{number: '101', name: Reception, account_id: '441632960001', record_id: 7001, i_account: 5001, first_name: Alice,
+      last_name: Archer}]
+  # END GENERATED extension.after.sample
 created:
   description: Numbers of the extensions created.
   returned: unless O(state=gathered)
@@ -223,14 +229,18 @@ gathered:
   returned: when O(state=gathered)
   type: list
   elements: dict
-  sample: [{"number": "101", "name": "Reception", "account_id": "441632960001"}]
+  # BEGIN GENERATED extension.gathered.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  sample: [{number: '101', name: Reception, account_id: '441632960001'}]
+  # END GENERATED extension.gathered.sample
 facts:
   description:
     - With O(state=gathered), the read-only facts of every extension, keyed by number (the record id, and the ids and
       names of the bound account).
   returned: when O(state=gathered)
   type: dict
-  sample: {"101": {"record_id": 7001, "i_account": 5001, "first_name": "Alice", "last_name": "Archer"}}
+  # BEGIN GENERATED extension.facts.sample (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
+  sample: {'101': {record_id: 7001, i_account: 5001, first_name: Alice, last_name: Archer}}
+  # END GENERATED extension.facts.sample
 diff:
   description:
     - One entry per extension that changes, headed by its name; before and after are YAML text keyed by it.

@@ -44,6 +44,10 @@ def test_antsibull_docs_lint():
     make("docs-lint")
 
 
+def test_docs_generated_from_the_field_tables_are_current():
+    make("docs-gen-check")
+
+
 def test_changelog_fragments():
     make("changelog-check")
 

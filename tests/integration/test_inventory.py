@@ -53,7 +53,7 @@ def test_example_lists_accounts_and_second_run_is_served_from_cache(sandbox, tmp
         "product": "Hosted PBX Seat", "product_id": 2, "addons": ["Call Recording"], "blocked": False,
         "bill_status": "O", "extension": "101", "site": "London HQ", "site_id": 301, "sip_registered": True,
         "live_calls": 1, "online": True, "first_name": "Alice", "last_name": "Archer", "email": "alice@acme.example",
-        "balance": 12.4, "credit_limit": 50.0, "currency": "GBP"}
+        "balance": 12.4, "credit_limit": 50.0, "currency": "GBP", "unified_messaging": False}
     assert hosts["441632960002"]["sip_registered"] is False and hosts["441632960002"]["live_calls"] == 0
     assert members(data, "customer_1001") == ["441632960001", "441632960002", "441632960003"]
     assert members(data, "customer_1002") == ["441632960101"]

@@ -42,7 +42,8 @@ def test_hostvars_have_every_documented_fact_and_no_password():
         "product": "Hosted PBX Seat", "product_id": 2, "addons": ["Call Recording"], "blocked": False,
         "bill_status": "O", "extension": "101", "site": "London HQ", "site_id": 301, "sip_registered": True,
         "live_calls": 2, "online": True, "first_name": "Alice", "last_name": "Archer",
-        "email": "alice@acme.example", "balance": 12.4, "credit_limit": 50.0, "currency": "GBP"}
+        "email": "alice@acme.example", "balance": 12.4, "credit_limit": 50.0, "currency": "GBP",
+        "unified_messaging": False}
     assert "sip-secret" not in repr(hostvars)
 
 

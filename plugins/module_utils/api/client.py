@@ -31,7 +31,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.api.dates imp
     convert_dates, format_date, format_path_date, json_default, parse_date)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (  # noqa: F401 pylint: disable=unused-import
     AuthError, NotFoundError, NotTheApiError, OutcomeUnknownError, PathValueError, PortaPlusError, ServerError,
-    TransportError, ValidationError, STATUS_ERRORS)
+    TransportError, ValidationError, STATUS_ERRORS, DOT_REASON, FORMAT_SUFFIXES, MASK, SUFFIX_REASON, path_segment_problem)
 
 try:
     import requests
@@ -54,33 +54,11 @@ except ImportError:
 COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "portaplus.softswitch/%s" % COLLECTION_VERSION
 
-REDACTED = "********"
+REDACTED = MASK
 _UTC = datetime.timezone.utc
 
 #: What a non-ServiceStack answer is reported as: a wrong url or path prefix, not a missing object (H8).
 NOT_THE_API = "this URL does not look like a Porta Plus 2 API"
-
-#: Path values ServiceStack would strip as a format suffix (API_FACTS C.2, A14).
-FORMAT_SUFFIXES = (".json", ".xml", ".jsv", ".csv", ".html")
-_SUFFIX_REASON = "must not end in %s, which ServiceStack strips as a format suffix" % "/".join(FORMAT_SUFFIXES)
-_DOT_REASON = "'.' and '..' cannot be sent as path segments"
-
-
-def path_segment_problem(text):
-    """Why ``text`` cannot travel as one route variable (A14), or None when it can.
-
-    The client refuses such values before sending; resource specs call this to fail earlier,
-    naming the user's option.
-    """
-    if not text:
-        return "must not be empty"
-    if "/" in text:
-        return "must not contain '/'"
-    if text.lower().endswith(FORMAT_SUFFIXES):
-        return _SUFFIX_REASON
-    if text in (".", ".."):
-        return _DOT_REASON
-    return None
 
 
 def license_problem(license):  # pylint: disable=redefined-builtin
@@ -307,14 +285,14 @@ class PortaPlusClient:
         else:
             raise self._path_error(route, variable, value, "must be a string, integer or boolean, got %s" % type(value).__name__)
         if wildcard:  # may be empty and span segments: only the path's end and dot segments matter
-            problem = _SUFFIX_REASON if text.lower().endswith(FORMAT_SUFFIXES) else None
+            problem = SUFFIX_REASON if text.lower().endswith(FORMAT_SUFFIXES) else None
         else:
             problem = path_segment_problem(text)
         if problem:
             raise self._path_error(route, variable, value, problem)
         segments = text.split("/")
         if any(segment in (".", "..") for segment in segments):
-            raise self._path_error(route, variable, value, _DOT_REASON)
+            raise self._path_error(route, variable, value, DOT_REASON)
         return "/".join(quote(segment, safe="") for segment in segments)
 
     def render(self, route, path=None):

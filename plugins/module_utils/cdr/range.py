@@ -15,6 +15,9 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import CdrInputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import check_customer_id
+
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     HAS_ZONEINFO = True
@@ -36,17 +39,6 @@ _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNOR
 _NAMED = ("now", "today", "yesterday", "this_month", "last_month")
 ACCEPTED_DATES = ("a date (2026-10-01), a month (2026-10), a date-time with or without a zone (2026-10-01T08:00:00+02:00), "
                   "an offset from now (-7d, -24h, -30m, -2w) or one of now, today, yesterday, this_month, last_month")
-
-
-class CdrInputError(ValueError):
-    """Bad user input, found before any request that reads CDRs; the message names the option."""
-
-    def __init__(self, option, problem, value=None):
-        message = "%s: %s" % (option, problem)
-        if value is not None:
-            message += " (got '%s')" % (value,)
-        super().__init__(message)
-        self.option = option
 
 
 # -- dates ---------------------------------------------------------------------------------------
@@ -191,14 +183,7 @@ def check_selection(customer, account):
         if "/" in account:
             raise CdrInputError("account", "must not contain '/'", account)
     if customer is not None:
-        if isinstance(customer, bool):
-            raise CdrInputError("customer", "must be a customer id (a positive integer)", customer)
-        try:
-            customer = int(str(customer).strip())
-        except ValueError:
-            raise CdrInputError("customer", "must be a customer id (a positive integer)", customer)
-        if customer <= 0:
-            raise CdrInputError("customer", "must be a customer id (a positive integer)", customer)
+        customer = check_customer_id("customer", customer, error=CdrInputError)
     if customer is None and account is None:
         raise CdrInputError("customer", "one of customer or account is required")
     return customer, account

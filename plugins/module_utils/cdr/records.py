@@ -21,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, PortaPlusError, Route, parse_date
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import account_record_by_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, UTC, format_utc, path_date
 
 _WCF_DATE = re.compile(r"^\\?/Date\((-?\d+)([+-]\d{4})?\)\\?/$")
@@ -35,7 +36,6 @@ ACCOUNT_CDR_PAGES = Route(
     "/getAccountCDRSWithOffset/{License}/{IAccount}/{FromDate}/{ToDate}/{IncludeAccounts}/{GetOutgoingCalls}"
     "/{FetchRecordsUsingOffset}/{Offset}/{GetHuntGroupReports}/{Customer_Timezone}/{showcurrentperiod}",
     "PortaCDR")
-ACCOUNT_BY_ID = Route("GET", "/GetAccountInfoByAccountId/{License}/{AccountID}", "Product")
 
 #: Record keys, in CSV column order (the collection's agreed CDR schema).
 COLUMNS = ("connect_time", "disconnect_time", "account_id", "cli", "cld", "duration", "charged_amount",
@@ -74,10 +74,7 @@ class CdrQuery:
 
 def resolve_account(client, account, customer=None):
     """``account`` (an account ID) -> ``(i_account, i_customer)``; one request.  Unknown: bad input."""
-    try:
-        info = client.call(ACCOUNT_BY_ID, path={"AccountID": account}).get("AccountInfo") or {}
-    except NotFoundError:
-        info = {}
+    info = account_record_by_id(client, account)
     i_account = _get(info, "IAccount")
     if not i_account:
         raise CdrInputError("account", "no account with this account ID is visible to the License", account)

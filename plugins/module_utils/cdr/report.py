@@ -21,14 +21,11 @@ from datetime import datetime, timedelta, timezone as fixed_zone
 from decimal import Decimal, InvalidOperation
 from html import escape
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import CdrReportError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_path, check_text
 
 #: the columns of a cdr_export CSV that the report reads
 REQUIRED_COLUMNS = ("connect_time", "account_id", "cld", "duration", "charged_amount", "failed")
-
-
-class CdrReportError(Exception):
-    pass
 
 
 #: The longest title, period or currency the page shows (a line of a heading, not a document).

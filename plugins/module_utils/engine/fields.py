@@ -21,31 +21,54 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import path_segment_problem
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import CONTROL_CHARACTERS
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (
+    FORMAT_SUFFIXES, MASK, InputError, path_segment_problem)
 
-#: How results and diffs show a secret; ``MASK_CHANGED`` when the run changes it.
-MASK = "********"
-MASK_CHANGED = "******** (changed)"
+#: How diffs show a secret the run changes (``MASK`` when it does not).
+MASK_CHANGED = MASK + " (changed)"
 #: Values that are a mask, not a secret: ours, and what Ansible prints for no_log values (H3).
 MASKS = (MASK, MASK_CHANGED, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
 
-CONTROL_CHARACTERS = re.compile(u"[\u0000-\u001f\u007f-\u009f]")
 DIGITS = re.compile(r"^[0-9]+$")
 #: Extension numbers: digits only (A15), at most 16 (A23), for accounts and extensions alike.
 EXTENSION_NUMBER_MAX_LENGTH = 16
+#: The format suffixes a path value must not end in, as the docs list them.
+FORMAT_SUFFIXES_DOC = "%s or C(%s)" % (", ".join("C(%s)" % suffix for suffix in FORMAT_SUFFIXES[:-1]), FORMAT_SUFFIXES[-1])
 
 _NOTHING = object()
 
 
-class InputError(ValueError):
-    """Bad user input found before any write. The message names the option and the value."""
+class Doc:
+    """How a field (or a read-only fact) is documented, declared beside it in its table.
 
-    def __init__(self, option, message, value=None, show_value=True):
-        self.option = option
-        text = "%s: %s" % (option, message)
-        if show_value and value is not None:
-            text = "%s (got %r)" % (text, value)
-        super(InputError, self).__init__(text)
+    ``tools/generate_docs.py`` writes the modules' options and RETURN blocks, the customer role's
+    file schema and the inventory's host variables from these, so no copy is kept by hand.
+
+    description  the option's first line, and (unless ``result`` is given) the result's description.
+    details      further lines of the option's description.
+    listed       lines only the list modules (``config[]``) show, e.g. what O(state=replaced) does.
+    single       lines only the single-object modules show.
+    result       the description of the value in results, when it differs from ``description``.
+    sample       a typical value in results (secrets have none: they are never returned).
+    type         the value's type in results, for facts (a field's comes from its kind).
+    elements     the type of a list's elements, for facts.
+
+    Option references are written in the list modules' form, ``O(config[].name)``; the single-object
+    modules' docs drop the ``config[].``.
+    """
+
+    def __init__(self, description, *details, **extra):
+        self.description = description
+        self.details = list(details)
+        self.listed = list(extra.pop("listed", ()))
+        self.single = list(extra.pop("single", ()))
+        self.result = extra.pop("result", None) or description
+        self.sample = extra.pop("sample", None)
+        self.type = extra.pop("type", None)
+        self.elements = extra.pop("elements", None)
+        if extra:
+            raise TypeError("unknown Doc arguments: %s" % ", ".join(sorted(extra)))
 
 
 class Field:
@@ -62,10 +85,11 @@ class Field:
     updatable  whether an existing object can change it; if not, a different value fails before any write.
     reset      the value ``replaced``/``overridden`` give a field the user left out; leave it
                unset for fields that keep their value (e.g. a product that must always exist).
+    doc        its documentation (a ``Doc``), from which every doc that names the field is generated.
     """
 
     def __init__(self, kind="str", secret=False, reset=_NOTHING, option=None, read=None, write=None, create=None,
-                 check=None, updatable=True):
+                 check=None, updatable=True, doc=None):
         self.kind = kind
         self.secret = secret
         self.reset = reset
@@ -79,6 +103,12 @@ class Field:
         self.create = create
         self.check = check
         self.updatable = updatable
+        self.doc = doc
+
+    @property
+    def result_type(self):
+        """The type of the field's value in results (the option's may be ``raw`` to see input as given)."""
+        return {"set": "list"}.get(self.kind, self.kind)
 
     @property
     def has_reset(self):

@@ -30,7 +30,9 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client im
     PortaPlusError,
     license_problem,
 )
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError, check_option_type
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (
+    MASK, ConnectionOptionError, InputError)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_option_type
 
 #: The connection options: name -> type, default, required, no_log, env var, inventory/play var.
 CONNECTION_OPTIONS = {
@@ -44,10 +46,6 @@ CONNECTION_OPTIONS = {
 
 #: The module_defaults action group every module of the collection belongs to.
 ACTION_GROUP = "group/portaplus.softswitch.api"
-
-
-class ConnectionOptionError(ValueError):
-    """A plugin option has a value the client cannot use (message names the option)."""
 
 
 def connection_argument_spec():
@@ -157,7 +155,7 @@ def client_kwargs(values):
     if errors:
         message = "; ".join(errors)
         if license_value:
-            message = message.replace(license_value, "********")
+            message = message.replace(license_value, MASK)
         raise ConnectionOptionError(message)
     return {
         "url": url,

@@ -24,8 +24,12 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resour
 
 
 @contextlib.contextmanager
-def failures_reported(module, client):
-    """Turn every expected error into a secret-free fail_json."""
+def failures_reported(module, client, dest_option=None):
+    """Turn every expected error into a secret-free fail_json: the one path from errors to module failures.
+
+    ``dest_option`` names the option of the one file a module writes: nothing reaches it unless the
+    work succeeds, so API and file failures say it was left as it was, and any ``ValueError`` is input.
+    """
     try:
         yield
     except InputError as exc:
@@ -34,8 +38,22 @@ def failures_reported(module, client):
         # changed is exact: true iff something was committed, or may have been (H5)
         module.fail_json(msg=client.redact(str(exc)), changed=exc.changed,
                          unconfirmed=[client.redact(item) for item in exc.unconfirmed])
-    except (PortaPlusError, ValueError) as exc:
-        fail_from_error(module, exc, changed=False)
+    except PortaPlusError as exc:
+        if dest_option:
+            module.fail_json(msg=client.redact("%s; %s was left as it was" % (exc, module.params.get(dest_option))),
+                             changed=False, status=exc.status, field_errors=exc.field_errors)
+        else:
+            fail_from_error(module, exc, changed=False)
+    except ValueError as exc:
+        if dest_option:
+            module.fail_json(msg=client.redact(str(exc)), changed=False)
+        else:
+            fail_from_error(module, exc, changed=False)
+    except (IOError, OSError) as exc:
+        if not dest_option:
+            raise
+        module.fail_json(msg=client.redact("%s: could not write %s: %s; the file was left as it was" % (
+            dest_option, module.params.get(dest_option), exc)), changed=False)
 
 
 def info_argument_spec(**options):
@@ -59,18 +77,8 @@ def run_file_module(module, work, dest_option="dest"):
     so an API or file failure says the file was left as it was.
     """
     client = client_from_module(module)
-    dest = module.params.get(dest_option)
-    try:
-        with client:
-            result = work(client, module.params, module.check_mode)
-    except (InputError, ValueError) as exc:
-        module.fail_json(msg=client.redact(str(exc)), changed=False)
-    except PortaPlusError as exc:
-        module.fail_json(msg=client.redact("%s; %s was left as it was" % (exc, dest)),
-                         changed=False, status=exc.status, field_errors=exc.field_errors)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg=client.redact("%s: could not write %s: %s; the file was left as it was" % (
-            dest_option, dest, exc)), changed=False)
+    with failures_reported(module, client, dest_option), client:
+        result = work(client, module.params, module.check_mode)
     module.exit_json(**result)
 
 
