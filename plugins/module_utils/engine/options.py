@@ -19,6 +19,7 @@ import math
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -51,7 +52,13 @@ class ConnectionOptionError(ValueError):
 
 
 def connection_argument_spec():
-    """AnsibleModule ``argument_spec`` entries for the connection options (a new dict each call)."""
+    """AnsibleModule ``argument_spec`` entries for the connection options (a new dict each call).
+
+    ``url`` becomes ``no_log`` when the URL this module run receives carries user-info: AnsibleModule then
+    masks it in every result, ``invocation.module_args`` included, even when another option fails argument
+    validation before any of our code runs (at -vvvv a failure shows the module's arguments). The run
+    still fails: ``client_kwargs`` refuses user-info.
+    """
     spec = {}
     for name, option in CONNECTION_OPTIONS.items():
         entry = {"type": option["type"]}
@@ -64,7 +71,25 @@ def connection_argument_spec():
         if option.get("env"):
             entry["fallback"] = (env_fallback, [option["env"]])
         spec[name] = entry
+    if _given_url_has_user_info():
+        spec["url"]["no_log"] = True
     return spec
+
+
+def _given_url_has_user_info():
+    """Whether the url this module run receives (its argument, else PORTAPLUS_URL) carries user-info."""
+    if basic._ANSIBLE_ARGS is None:  # pylint: disable=protected-access
+        return False        # not a module run (a unit test, the documentation tools): no arguments to read
+    try:
+        url = (basic._load_params() or {}).get("url")  # pylint: disable=protected-access
+    except Exception:  # pylint: disable=broad-except
+        return False        # AnsibleModule reports unreadable arguments itself
+    if url is None:
+        url = os.environ.get(CONNECTION_OPTIONS["url"]["env"])
+    try:
+        return url_user_info(url or "") is not None
+    except ValueError:
+        return "@" in u"%s" % url
 
 
 def url_user_info(url):
