@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import math
 import os
 from urllib.parse import urlsplit, urlunsplit
@@ -237,6 +238,7 @@ def check_given_options(plugin, given):
     if not given:
         return
     definitions = plugin.option_definitions or {}
+    check_known_options(definitions, given)
     errors = []
     for name, value in given.items():
         try:
@@ -245,6 +247,25 @@ def check_given_options(plugin, given):
             errors.append(str(exc))
     if errors:
         raise ConnectionOptionError("; ".join(errors))
+
+
+#: The longest option name a message repeats (a key may be anything a user's file holds).
+_NAME_SHOWN = 60
+
+
+def check_known_options(definitions, given):
+    """Refuse names that are not options of the plugin (``definitions``): ansible-core drops them silently,
+    and a misspelt filter (``outgoing_onyl``, ``customer`` for ``customers``) would widen the result.
+    Raises ``ConnectionOptionError`` naming each one, with the closest option; values are never shown."""
+    known = sorted(name for name in definitions if not name.startswith("_"))
+    problems = []
+    for name in sorted(set(given) - set(definitions), key=str):
+        text = u"%s" % (name,)
+        shown = text if len(text) <= _NAME_SHOWN else text[:_NAME_SHOWN] + "..."
+        close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
+        problems.append("unknown option '%s'%s" % (shown, " (did you mean '%s'?)" % close[0] if close else ""))
+    if problems:
+        raise ConnectionOptionError("%s; the options are %s" % ("; ".join(problems), ", ".join(known)))
 
 
 def client_from_plugin(plugin, given=None, **client_options):
