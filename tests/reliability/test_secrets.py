@@ -455,3 +455,71 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_serve
     assert not wrong, "cells that did not fail as they should:\n" + "\n".join(wrong)
     assert not written, "files written against a hostile server: %s" % written
     assert "Traceback (most recent call last)" not in run.output + inventory.output
+
+
+# -- a URL with user-info, however it arrives (issue 22) -----------------------------------------------------
+
+USERINFO_PASSWORD = "Zq8Wm3Xv7Tb"
+
+
+def userinfo_tasks():
+    """Tasks that fail (another option broken, or the URL itself refused) with the user-info URL arriving
+    through the option, a vars file, module_defaults from a vars file, or (lookups) the portaplus_url variable."""
+    tasks = []
+    for way in ("option", "module_defaults"):
+        for customer in ("abc", ACME):        # argument validation fails first / the url is refused
+            name = "account_info|%s|%s" % (way, customer)
+            task = "    - name: %s\n      portaplus.softswitch.account_info:\n        customer: %s\n" % (name, json.dumps(customer))
+            if way == "option":
+                task += "        url: \"{{ userinfo_url }}\"\n"
+            else:
+                task += "      module_defaults:\n        group/portaplus.softswitch.api: \"{{ userinfo_defaults }}\"\n"
+            tasks.append((name, task + "      ignore_errors: true\n"))
+    for lookup in ("cdrs", "active_calls"):
+        for way, extra in (("option", ", url=userinfo_url"), ("var", "")):
+            name = "%s|%s" % (lookup, way)
+            task = ("    - name: %s\n      ansible.builtin.set_fact:\n        looked_up: \"{{ lookup('portaplus.softswitch.%s', "
+                    "customer=%d%s%s) }}\"\n" % (name, lookup, ACME, extra,
+                                                 ", from_date='-1d'" if lookup == "cdrs" else ""))
+            if way == "var":
+                task += "      vars:\n        portaplus_url: \"{{ userinfo_url }}\"\n"
+            tasks.append((name, task + "      ignore_errors: true\n"))
+    return tasks
+
+
+def test_url_user_info_is_never_shown_however_it_arrives(ansible, rel, figures):
+    url = rel.url.replace("http://", "http://alice:%s@" % USERINFO_PASSWORD)
+    data = {"userinfo_url": url, "userinfo_defaults": {"url": url}}
+    fragments = set(USERINFO_PASSWORD[start:start + 4].lower() for start in range(len(USERINFO_PASSWORD) - 3))
+    found, wrong, runs = [], [], 0
+    tasks = userinfo_tasks()
+    for environment in (False, True):
+        chosen = [(name, text) for name, text in tasks if not environment or name.startswith("account_info|option|")]
+        if environment:   # PORTAPLUS_URL exported for the whole run, as a user's shell does; no url option
+            chosen = [(name.replace("|option|", "|environment|"), text.replace("option|", "environment|").replace(
+                "        url: \"{{ userinfo_url }}\"\n", "")) for name, text in chosen]
+        text = ("- hosts: localhost\n  gather_facts: false\n  connection: local\n  vars_files: [userinfo.json]\n"
+                "  tasks:\n" + "".join(task for _name, task in chosen))
+        run = ansible.playbook(text, args=["-vvvv"], files={"userinfo.json": json.dumps(data)},
+                               extra_env={"ANSIBLE_PIPELINING": "1", "PORTAPLUS_URL": url if environment else rel.url})
+        runs += 1
+        fragment_leaks(run.output, "output", fragments, found)
+        recorded = dict((t["task"], t) for t in run.tasks)
+        for name, _task in chosen:
+            record = recorded.get(name)
+            if record is None or record["status"] != "failed":
+                wrong.append("%s: %s" % (name, record and record["status"]))
+                continue
+            fragment_leaks(json.dumps(record["result"]), "result of " + name, fragments, found)
+            if "abc" not in name and "url" not in (record["result"].get("msg") or ""):
+                wrong.append("%s: the url is not what the message names: %s" % (name, record["result"].get("msg")))
+    for name, keys in (("inventory-url", {}), ("inventory-url-and-bad-option", {"max_workers": "many"})):
+        source = dict({"plugin": "portaplus.softswitch.accounts", "url": url}, **keys)
+        inventory = ansible.inventory(json.dumps(source), args=("--list", "-vvvv"))
+        runs += 1
+        fragment_leaks(inventory.output, name, fragments, found)
+        if inventory.rc == 0 or ("url" not in inventory.stderr and "max_workers" not in inventory.stderr):
+            wrong.append("%s: rc %d" % (name, inventory.rc))
+    figures.add("secrets", group="url-user-info", runs=runs, cells=len(tasks) + 2 + 2, leaks=len(found))
+    assert not found, "user-info shown:\n" + "\n".join(found)
+    assert not wrong, "\n".join(wrong)
