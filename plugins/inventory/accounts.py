@@ -243,31 +243,46 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if hosts is None:
             hosts = self._fetch()
             if use_cache:
-                self._cache[cache_key] = hosts
+                try:
+                    self._cache[cache_key] = hosts
+                except (AnsibleError, OSError) as exc:
+                    raise AnsibleParserError("portaplus.softswitch.accounts: cache_connection: could not write the "
+                                             "cache (%s): %s" % (self.get_option("cache_plugin"), exc))
         self._populate(hosts)
 
     def _read_source(self, path):
         """The source file's keys; a cache that cannot be used fails naming its option (ansible-core's own
         messages name neither the option nor, for a missing plugin, what to do)."""
         try:
-            return self._read_config_data(path)
+            source = self._read_config_data(path)
         except AnsibleParserError:
             raise
         except AnsibleError as exc:
             if not self.get_option("cache"):
                 raise
-            plugin = self.get_option("cache_plugin")
-            connection = self.get_option("cache_connection")
-            if connection and os.path.exists(os.path.expanduser(str(connection))) and \
-                    not os.path.isdir(os.path.expanduser(str(connection))):
-                problem = "cache_connection: %s is not a directory; the cache plugin %s keeps its files in one" % (
-                    connection, plugin)
-            elif "Unable to load the cache plugin" in str(exc):
-                problem = "cache_plugin: %s is not a cache plugin Ansible can load (for example ansible.builtin.jsonfile)" % (
-                    plugin,)
-            else:
-                problem = "cache_connection: the cache plugin %s cannot use %s: %s" % (plugin, connection, exc)
+            problem = self._cache_problem(exc)
             raise AnsibleParserError("portaplus.softswitch.accounts: %s" % problem)
+        problem = self._cache_problem() if self.get_option("cache") else None
+        if problem:
+            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % problem)
+        return source
+
+    def _cache_problem(self, exc=None):
+        """What is wrong with the cache options, naming the option (None when nothing is known to be)."""
+        plugin = self.get_option("cache_plugin")
+        connection = self.get_option("cache_connection")
+        if connection and os.path.exists(os.path.expanduser(str(connection))) and \
+                not os.path.isdir(os.path.expanduser(str(connection))):
+            problem = "cache_connection: %s is not a directory; the cache plugin %s keeps its files in one" % (
+                connection, plugin)
+        elif exc is None:
+            problem = None
+        elif "Unable to load the cache plugin" in str(exc):
+            problem = "cache_plugin: %s is not a cache plugin Ansible can load (for example ansible.builtin.jsonfile)" % (
+                plugin,)
+        else:
+            problem = "cache_connection: the cache plugin %s cannot use %s: %s" % (plugin, connection, exc)
+        return problem
 
     def _populate(self, hosts):
         strict = self.get_option("strict")

@@ -9,16 +9,17 @@ records the sandbox's counters after every task).
 """
 import json
 import os
+import re
 import sys
 
 import pytest
 
-from tests.reliability.bad_inputs import BASE, CASES, SETUP, known_bug
+from tests.reliability.bad_inputs import BASE, CASES, LICENSE_FRAGMENTS, SETUP, known_bug
 from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
 
 TRACEBACK = "Traceback (most recent call last)"
 # Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
-SECRETS = (DEMO_LICENSE, OTHER_LICENSE, "NO-SUCH-LICENSE", "hunter2")
+SECRETS = (DEMO_LICENSE, OTHER_LICENSE, "NO-SUCH-LICENSE", "hunter2") + LICENSE_FRAGMENTS
 
 
 def seeded_passwords(server):
@@ -178,23 +179,46 @@ def test_corpus_is_large_and_covers_every_plugin_present(figures):
 if INVENTORY_PLUGINS:
     @pytest.mark.parametrize("plugin", INVENTORY_PLUGINS)
     def test_bad_inventory_sources_fail_cleanly_naming_the_option(plugin, ansible, rel, figures):
-        """One ansible-inventory run per row (a source file is one whole configuration)."""
+        """All rows in one ansible-inventory run, one source file each (a source is one whole configuration):
+        ansible-core reports each source's failure, with the source's path, and goes on with the next."""
         cases = [case for case in CASES if case.plugin == plugin]
         secrets = SECRETS + tuple(seeded_passwords(rel))
+        sources, paths = [], {}
+        folder = ansible.tmp / "sources"
+        folder.mkdir()
+        for number, case in enumerate(cases):
+            path = folder / ("case-%03d.portaplus.yml" % number)
+            path.write_text(json.dumps(dict({"plugin": "portaplus.softswitch." + plugin.split(":")[1]}, **case.args)))
+            sources += ["-i", str(path)]
+            paths[number] = str(path)
+        before = rel.counters()["writes"]
+        run = ansible.inventory("plugin: portaplus.softswitch.accounts\ncustomers: [%d]\n" % 1001,
+                                args=tuple(sources) + ("--list",), timeout=600,
+                                extra_env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "false",
+                                           "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "false"})
+        writes = rel.counters()["writes"] - before
+        messages = inventory_failures(run.output)
         failures, known, fixed = [], [], []
-        for case in cases:
-            source = dict({"plugin": "portaplus.softswitch." + plugin.split(":")[1]}, **case.args)
-            before = rel.counters()["writes"]
-            run = ansible.inventory(json.dumps(source))
-            problems = check(case, "failed" if run.rc != 0 else "ok", run.output, run.output,
-                             rel.counters()["writes"] - before, secrets, TRACEBACK in run.output)
-            sort_out(case, problems, run.stderr.strip()[-300:], failures, known, fixed)
+        for number, case in enumerate(cases):
+            message = messages.get(paths[number])
+            problems = check(case, "failed" if message is not None else "ok", message, message or "", 0, secrets,
+                             TRACEBACK in (message or ""))
+            sort_out(case, problems, message, failures, known, fixed)
         figures.add("bad-input", plugin=plugin, inputs=len(cases),
                     failed_cleanly=len(cases) - len(failures) - len(known), problems=len(failures),
-                    known_bugs=len(known))
+                    known_bugs=len(known), writes=writes)
+        assert TRACEBACK not in run.output
+        assert [s[:3] for s in secrets if s in run.output] == []
+        assert writes == 0
         assert not failures, "%d of %d bad inventory sources misbehaved:\n%s" % (
             len(failures), len(cases), "\n".join(failures))
         assert not fixed, "\n".join(fixed)
+
+
+def inventory_failures(output):
+    """source path -> the message ansible-core printed for the failure of that source."""
+    pattern = re.compile(r"<<< caused by >>>\n(.*?)\nOrigin: <inventory plugin '[^']*' with source '([^']+)'>", re.S)
+    return dict((match.group(2), match.group(1)) for match in pattern.finditer(output))
 
 
 ROLE_PLUGINS = [p for p in PLUGINS if p.startswith("role:")]
