@@ -10,6 +10,7 @@ records the sandbox's counters after every task).
 import json
 import os
 import re
+import stat
 import sys
 
 import pytest
@@ -264,3 +265,108 @@ if ROLE_PLUGINS:
         assert not failures, "%d of %d bad customer files misbehaved:\n%s" % (
             len(failures), len(cases), "\n".join(failures))
         assert not fixed, "\n".join(fixed)
+
+
+# -- where a module writes (issue 22): never through a link, never over a special or a stranger's file --------
+
+WRITERS = {
+    "cdr_export": {"customer": 1001, "from_date": "-30d", "to_date": "today"},
+    "cdr_report": {"src": "{{ playbook_dir }}/cdrs.csv"},
+}
+# dest kind -> (path relative to the run's folder, or absolute; force)
+DESTS = {
+    "symlink": ("link.out", False),
+    "symlink with force": ("link.out", True),
+    "dangling symlink": ("dangling.out", True),
+    "FIFO": ("fifo.out", True),
+    "character device": ("/dev/null", True),
+    "directory": ("folder", True),
+    "someone else's file": ("theirs.out", False),
+}
+DEST_SETUP = """    - name: setup
+      ansible.builtin.shell: |
+        set -e
+        printf 'precious\\n' > victim.txt
+        printf 'their own notes\\n' > theirs.out
+        ln -sfn victim.txt link.out
+        ln -sfn nowhere.txt dangling.out
+        rm -f fifo.out && mkfifo fifo.out
+        mkdir -p folder
+        printf '%s\\n' > cdrs.csv
+      args:
+        chdir: "{{ playbook_dir }}"
+"""
+
+
+def test_dest_links_special_files_and_strangers_files_are_refused(ansible, rel, figures):
+    """Every module that writes a file, against every kind of dest it must not replace: each fails naming dest
+    and the path, and afterwards the link still points at an unchanged victim, the FIFO is still a FIFO, the
+    other file is unchanged, and no write request reached the sandbox."""
+    from tests.reliability.bad_inputs import CDR_CSV_HEADER
+    tasks, expected = DEST_SETUP % CDR_CSV_HEADER, {}
+    for module, args in WRITERS.items():
+        for kind, (path, force) in DESTS.items():
+            name = "%s|%s" % (module, kind)
+            dest = path if path.startswith("/") else "{{ playbook_dir }}/" + path
+            task_args = dict(args, dest=dest, force=force)
+            tasks += "    - name: %s\n      portaplus.softswitch.%s: %s\n      ignore_errors: true\n" % (
+                name, module, json.dumps(task_args))
+            expected[name] = path
+    text = "- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks
+    before = rel.counters()["writes"]
+    run = ansible.playbook(text, extra_env={"ANSIBLE_PIPELINING": "1"})
+    writes = rel.counters()["writes"] - before
+    recorded = dict((t["task"], t) for t in run.tasks)
+    problems = []
+    for name, path in expected.items():
+        record = recorded.get(name)
+        message = (record or {}).get("result", {}).get("msg") or ""
+        if record is None or record["status"] != "failed":
+            problems.append("%s: %s" % (name, record and record["status"]))
+        elif "dest" not in message or os.path.basename(path) not in message:
+            problems.append("%s: the message names neither dest nor the path: %s" % (name, message[:300]))
+        elif has_traceback(record["result"]):
+            problems.append("%s: traceback" % name)
+    folder = run.files
+    assert (folder / "victim.txt").read_text() == "precious\n"
+    assert os.readlink(str(folder / "link.out")) == "victim.txt"
+    assert not os.path.exists(str(folder / "nowhere.txt"))
+    assert stat.S_ISFIFO(os.lstat(str(folder / "fifo.out")).st_mode)
+    assert (folder / "theirs.out").read_text() == "their own notes\n"
+    assert os.listdir(str(folder / "folder")) == []
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    leftovers = [name for name in os.listdir(str(folder)) if name.endswith((".part", ".manifest.json", ".tmp"))]
+    figures.add("bad-input", plugin="file dests", inputs=len(expected), failed_cleanly=len(expected) - len(problems),
+                problems=len(problems), writes=writes, leftovers=len(leftovers))
+    assert not problems, "\n".join(problems)
+    assert writes == 0 and leftovers == []
+
+
+def test_a_file_the_module_wrote_is_replaced_and_force_replaces_a_strangers(ansible, rel):
+    """The other side of the refusal: a module's own earlier file (manifest, generator mark) is replaced without
+    force, and force replaces a stranger's regular file."""
+    from tests.reliability.bad_inputs import CDR_CSV_HEADER
+    tasks = DEST_SETUP % CDR_CSV_HEADER
+    for module, args in WRITERS.items():
+        for number, (dest, force) in enumerate((("own.%s" % module, False), ("own.%s" % module, False),
+                                               ("theirs.out", True))):
+            task_args = dict(args, dest="{{ playbook_dir }}/" + dest, force=force)
+            if module == "cdr_export" and number == 1:
+                task_args["to_date"] = "now"      # another query: the file is written again
+            if module == "cdr_export" and dest == "theirs.out":
+                continue
+            tasks += "    - name: %s|%d\n      portaplus.softswitch.%s: %s\n" % (module, number, module, json.dumps(task_args))
+    tasks += "    - name: report over theirs\n      portaplus.softswitch.cdr_report: %s\n" % json.dumps(
+        dict(WRITERS["cdr_report"], dest="{{ playbook_dir }}/theirs.out", force=False))
+    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks,
+                           extra_env={"ANSIBLE_PIPELINING": "1"})
+    assert run.rc == 0, run.output[-3000:]
+    assert "portaplus.softswitch.cdr_report" in (run.files / "theirs.out").read_text()
+    mode = stat.S_IMODE(os.stat(str(run.files / "own.cdr_export")).st_mode)
+    assert mode & 0o077 == 0o666 & ~current_umask() & 0o077
+
+
+def current_umask():
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
