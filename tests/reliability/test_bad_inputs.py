@@ -370,3 +370,16 @@ def current_umask():
     umask = os.umask(0)
     os.umask(umask)
     return umask
+
+
+def test_a_customer_named_twice_in_lookup_terms_comes_back_once(ansible, rel):
+    """query('portaplus.softswitch.cdrs', 1001, 1001, ...) returns each record once, as the docs promise."""
+    tasks = ""
+    for name, terms in (("once", "1001"), ("twice", "1001, 1001"), ("thrice-mixed", "1001, '1001', 1001")):
+        tasks += ("    - name: %s\n      ansible.builtin.set_fact:\n        %s: \"{{ query('portaplus.softswitch.cdrs', %s, "
+                  "from_date='-30d', to_date='today') | map(attribute='id') | list }}\"\n" % (name, name.replace("-", "_"), terms))
+    tasks += "    - name: show\n      ansible.builtin.debug:\n        msg: \"{{ [once, twice, thrice_mixed] }}\"\n"
+    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks)
+    assert run.rc == 0, run.output[-3000:]
+    once, twice, thrice = run.task("show")["result"]["msg"]
+    assert once and twice == once and thrice == once

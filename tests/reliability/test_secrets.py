@@ -7,6 +7,8 @@ the failure outcomes rotate the way over the plugins, so each outcome still sees
 registered result (diffs included) and every file the run left behind, other than the
 inputs we wrote, for every secret and every '/'-separated part of the License.
 """
+import hashlib
+import hmac
 import json
 import os
 from collections import OrderedDict
@@ -523,3 +525,27 @@ def test_url_user_info_is_never_shown_however_it_arrives(ansible, rel, figures):
     figures.add("secrets", group="url-user-info", runs=runs, cells=len(tasks) + 2 + 2, leaks=len(found))
     assert not found, "user-info shown:\n" + "\n".join(found)
     assert not wrong, "\n".join(wrong)
+
+
+if plugin_exists("inventory", "accounts"):
+    def test_inventory_cache_names_are_keyed_and_the_key_is_private(ansible, rel, figures):
+        """The cache file's name ends with an HMAC under a random key kept 0600 beside the cache, so a
+        guessed License cannot be checked against it; the cache content holds no License."""
+        source = {"plugin": "portaplus.softswitch.accounts", "url": rel.url, "customers": [ACME], "cache": True,
+                  "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "cache", "cache_timeout": 600}
+        run = ansible.inventory(json.dumps(source), args=("--list",))
+        assert run.rc == 0, run.output[-3000:]
+        cache = run.files / "cache"
+        key_file = cache / ".portaplus-cache-key"
+        names = [name for name in os.listdir(str(cache)) if not name.startswith(".")]
+        assert len(names) == 1 and oct(os.stat(str(key_file)).st_mode & 0o777) == "0o600"
+        decisive = [rel.url, DEMO_LICENSE, [ACME], False, 0]
+        unkeyed = hashlib.sha256(json.dumps(decisive, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+        keyed = hmac.new(bytes.fromhex(key_file.read_text()), json.dumps(decisive, sort_keys=True, default=str)
+                         .encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        assert names[0].endswith(keyed) and unkeyed not in names[0]
+        content = (cache / names[0]).read_text()
+        assert DEMO_LICENSE not in content and DEMO_LICENSE.lower() not in content.lower()
+        again = ansible.inventory(json.dumps(source), args=("--list",))
+        assert again.rc == 0 and sorted(os.listdir(str(again.files / "cache"))) != []
+        figures.add("secrets", group="inventory-cache-name", keyed=1, license_in_cache=0)
