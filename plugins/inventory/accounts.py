@@ -70,8 +70,10 @@ options:
     default: 4
 notes:
   - With O(cache=true) a second run within O(cache_timeout) sends no request at all. The cache holds the host
-    variables only; its key is derived from the inventory file's path and a digest of the URL, License and
-    options, so a different License never reads another's cache. Use C(--flush-cache) to read afresh.
+    variables only; its key is derived from the inventory file's path and a keyed digest (HMAC-SHA256) of the URL,
+    License and options, so a different License never reads another's cache, and a cache name gives no License
+    back. The digest's random key is made once, mode 0600, in C(.portaplus-cache-key) beside the cache (in
+    O(cache_connection), else in Ansible's home folder). Use C(--flush-cache) to read afresh.
 seealso:
   - module: portaplus.softswitch.customer_info
   - plugin: portaplus.softswitch.active_calls
@@ -112,18 +114,67 @@ plugin: portaplus.softswitch.accounts
 # strict: true
 '''
 
-import hashlib
-import json
 
-from ansible.errors import AnsibleParserError
+import os
+
+from jinja2 import Environment
+from jinja2.exceptions import TemplateSyntaxError
+
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.inventory import default_groups, read_inventory
+from ansible_collections.portaplus.softswitch.plugins.module_utils.inventory import cache_digest, cache_key_secret, default_groups, read_inventory
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import ConnectionOptionError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import check_given_options, client_from_plugin
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 _FILE_ENDINGS = ("portaplus.yml", "portaplus.yaml", "portaplus_accounts.yml", "portaplus_accounts.yaml")
 _READ_OPTIONS = ("customers", "sip_status", "cdr_statistics_days")
+_SYNTAX = Environment()
+
+
+def _expression_problem(expression):
+    """Why a compose/groups/keyed_groups expression cannot be read, or None (even when strict is false,
+    under which ansible-core skips a broken expression silently for every host)."""
+    if not isinstance(expression, str):
+        return None         # a number or a boolean stands for itself
+    try:
+        _SYNTAX.parse("{{ %s }}" % expression)
+    except TemplateSyntaxError as exc:
+        return "%r is not a valid expression: %s" % (expression, exc.message)
+    return None
+
+
+def check_constructed(source):
+    """compose, groups and keyed_groups as the source gives them: each entry readable, before any request.
+    Raises ConnectionOptionError naming the option and the entry."""
+    problems = []
+    for option in ("compose", "groups"):
+        entries = source.get(option)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            problems.append("%s: must be a mapping of names to expressions" % option)
+            continue
+        for key, expression in entries.items():
+            problem = _expression_problem(expression)
+            if problem:
+                problems.append("%s.%s: %s" % (option, key, problem))
+    keyed = source.get("keyed_groups")
+    if keyed is not None:
+        if not isinstance(keyed, list):
+            problems.append("keyed_groups: must be a list of entries with a key")
+        else:
+            for index, entry in enumerate(keyed):
+                if not isinstance(entry, dict) or "key" not in entry:
+                    problems.append("keyed_groups[%d]: must be a mapping with a key (an expression)" % index)
+                    continue
+                problem = _expression_problem(entry["key"])
+                if problem:
+                    problems.append("keyed_groups[%d].key: %s" % (index, problem))
+    if problems:
+        raise ConnectionOptionError("; ".join(problems))
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -134,11 +185,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return super(InventoryModule, self).verify_file(path) and path.endswith(_FILE_ENDINGS)
 
     def _cache_key(self, path):
-        """The path's key plus a digest of what decides the data, so another License, URL or
-        customer list never reads this cache. A digest only: the cache never holds the License."""
+        """The path's key plus a keyed digest of what decides the data, so another License, URL or customer
+        list never reads this cache, and the name gives no License back to whoever guesses (the key is random,
+        made once, 0600, beside the cache). A digest only: the cache never holds the License."""
         decisive = [self.get_option(name) for name in ("url", "license") + _READ_OPTIONS]
-        digest = hashlib.sha256(json.dumps(decisive, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
-        return "%s_%s" % (self.get_cache_key(path), digest)
+        connection = self.get_option("cache_connection")
+        directory = os.path.expanduser(str(connection)) if connection else ""
+        if not os.path.isdir(directory):      # a cache without a folder (memory, redis): beside Ansible's own files
+            directory = os.path.expanduser(C.config.get_config_value("ANSIBLE_HOME"))
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory, 0o700)
+            key = cache_key_secret(directory)
+        except (OSError, ValueError) as exc:
+            raise AnsibleParserError("portaplus.softswitch.accounts: cache_connection: cannot keep the cache's key in "
+                                     "%s: %s" % (directory, getattr(exc, "strerror", None) or exc))
+        return "%s_%s" % (self.get_cache_key(path), cache_digest(key, decisive))
 
     def _fetch(self):
         with plugin_errors(AnsibleParserError, self.NAME):
@@ -157,12 +219,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        source = self._read_config_data(path)
+        source = self._read_source(path)
         with plugin_errors(AnsibleParserError, self.NAME):
-            # before the cache too: ansible-core reads `sip_status: [1]` as false, which a cached run may match
+            # before the cache too: ansible-core reads `sip_status: [1]` as false, which a cached run may match;
+            # and unknown keys (`customer:` for `customers:`) would be dropped, widening the inventory
             check_given_options(self, source)
-        cache_key = self._cache_key(path)
+            check_constructed(source)
         use_cache = self.get_option("cache")
+        cache_key = self._cache_key(path) if use_cache else None
         hosts = None
         if use_cache and cache:
             try:
@@ -172,8 +236,46 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if hosts is None:
             hosts = self._fetch()
             if use_cache:
-                self._cache[cache_key] = hosts
+                try:
+                    self._cache[cache_key] = hosts
+                except (AnsibleError, OSError) as exc:
+                    raise AnsibleParserError("portaplus.softswitch.accounts: cache_connection: could not write the "
+                                             "cache (%s): %s" % (self.get_option("cache_plugin"), exc))
         self._populate(hosts)
+
+    def _read_source(self, path):
+        """The source file's keys; a cache that cannot be used fails naming its option (ansible-core's own
+        messages name neither the option nor, for a missing plugin, what to do)."""
+        try:
+            source = self._read_config_data(path)
+        except AnsibleParserError:
+            raise
+        except AnsibleError as exc:
+            if not self.get_option("cache"):
+                raise
+            problem = self._cache_problem(exc)
+            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % problem)
+        problem = self._cache_problem() if self.get_option("cache") else None
+        if problem:
+            raise AnsibleParserError("portaplus.softswitch.accounts: %s" % problem)
+        return source
+
+    def _cache_problem(self, exc=None):
+        """What is wrong with the cache options, naming the option (None when nothing is known to be)."""
+        plugin = self.get_option("cache_plugin")
+        connection = self.get_option("cache_connection")
+        if connection and os.path.exists(os.path.expanduser(str(connection))) and \
+                not os.path.isdir(os.path.expanduser(str(connection))):
+            problem = "cache_connection: %s is not a directory; the cache plugin %s keeps its files in one" % (
+                connection, plugin)
+        elif exc is None:
+            problem = None
+        elif "Unable to load the cache plugin" in str(exc):
+            problem = "cache_plugin: %s is not a cache plugin Ansible can load (for example ansible.builtin.jsonfile)" % (
+                plugin,)
+        else:
+            problem = "cache_connection: the cache plugin %s cannot use %s: %s" % (plugin, connection, exc)
+        return problem
 
     def _populate(self, hosts):
         strict = self.get_option("strict")
@@ -191,9 +293,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if safe is None:
                     safe = safe_names[group] = inventory.add_group(self._sanitize_group_name(group))
                 inventory.add_child(safe, name)
-            if compose:
-                self._set_composite_vars(compose, hostvars, name, strict=strict)
-            if groups:
-                self._add_host_to_composed_groups(groups, hostvars, name, strict=strict)
-            if keyed_groups:
-                self._add_host_to_keyed_groups(keyed_groups, hostvars, name, strict=strict)
+            for option, value, construct in (("compose", compose, self._set_composite_vars),
+                                              ("groups", groups, self._add_host_to_composed_groups),
+                                              ("keyed_groups", keyed_groups, self._add_host_to_keyed_groups)):
+                if not value:
+                    continue
+                try:
+                    construct(value, hostvars, name, strict=strict)
+                except AnsibleError as exc:
+                    raise AnsibleParserError("portaplus.softswitch.accounts: %s: %s" % (option, exc))

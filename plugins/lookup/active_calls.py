@@ -131,13 +131,12 @@ _raw:
       sample: Alice Archer
 '''
 
-from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import read_account_by_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import read_active_calls
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import check_known_options, client_from_plugin
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 
@@ -146,12 +145,10 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if terms:
             raise AnsibleLookupError("active_calls takes no positional terms; use customer= or account=")
-        unknown = sorted(set(kwargs) - set(C.config.get_configuration_definitions("lookup", self._load_name)))
-        if unknown:
-            # set_options() would silently drop them; a misspelt filter must not widen the result.
-            raise AnsibleLookupError("active_calls: unknown option(s) %s" % ", ".join(unknown))
-        self.set_options(var_options=variables, direct=kwargs)
         with plugin_errors(AnsibleLookupError, "active_calls"):
+            # before set_options(), which would drop an unknown (misspelt) filter silently
+            check_known_options(self.option_definitions, kwargs)
+            self.set_options(var_options=variables, direct=kwargs)
             client = client_from_plugin(self, given=kwargs)
         with plugin_errors(AnsibleLookupError, "active_calls", client.redact), client:
             calls = read_active_calls(

@@ -149,6 +149,8 @@ _list:
 
 import heapq
 import itertools
+import sys
+from collections import OrderedDict
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
@@ -156,10 +158,13 @@ from ansible.utils.display import Display
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, check_selection, resolve_range
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import CdrQuery, iter_cdrs, resolve_account
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_plugin
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import check_known_options, client_from_plugin
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.plugin_errors import plugin_errors
 
 display = Display()
+
+#: The most records a lookup can be asked for (islice's limit); 0 means no limit.
+MAX_RECORDS = sys.maxsize - 1
 
 
 def _time_order(record):
@@ -169,8 +174,10 @@ def _time_order(record):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
         with plugin_errors(AnsibleLookupError, "portaplus.softswitch.cdrs"):
+            # before set_options(), which would drop an unknown (misspelt) filter silently
+            check_known_options(self.option_definitions, kwargs)
+            self.set_options(var_options=variables, direct=kwargs)
             client = client_from_plugin(self, given=kwargs)
         with plugin_errors(AnsibleLookupError, "portaplus.softswitch.cdrs", client.redact), client:
             return self._records(client, terms)
@@ -181,10 +188,12 @@ class LookupModule(LookupBase):
         if terms and (customer is not None or account is not None):
             raise CdrInputError("customer", "give customer ids either as terms or with customer/account, not both")
         max_records = self.get_option("max_records")
-        if max_records is None or max_records < 0:
-            raise CdrInputError("max_records", "must be 0 (no limit) or more", max_records)
+        if max_records is None or max_records < 0 or max_records > MAX_RECORDS:
+            raise CdrInputError("max_records", "must be from 0 (no limit) to %d" % MAX_RECORDS, max_records)
         start, end = resolve_range(self.get_option("from_date"), self.get_option("to_date"), self.get_option("timezone"))
         selections = [check_selection(term, None) for term in terms] or [check_selection(customer, account)]
+        # a customer named twice is read once: the docs promise every record once
+        selections = list(OrderedDict.fromkeys(selections))
         queries = []
         for customer_id, account_id in selections:
             i_account = resolve_account(client, account_id, customer_id)[0] if account_id is not None else None

@@ -19,7 +19,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
 import datetime
+import hashlib
+import hmac
+import json
+import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -251,3 +256,42 @@ def read_inventory(client_factory, customers=None, sip_status=False, cdr_statist
         live_calls_by_account(calls),
         dict((number, result["online"]) for number, result in results.items()) if sip_status else None,
         dict((number, result["statistics"]) for number, result in results.items()) if cdr_statistics_days else None)
+
+
+# -- cache keys --------------------------------------------------------------------------------------
+
+#: The file, beside the cache, that holds the random key of the cache names' digests.
+CACHE_KEY_FILE = ".portaplus-cache-key"
+_CACHE_KEY_BYTES = 32
+
+
+def cache_key_secret(directory):
+    """The random key of ``directory``'s cache names: read from ``CACHE_KEY_FILE`` there, or created once
+    (``O_EXCL``, ``O_NOFOLLOW``, 0600). ``OSError`` or ``ValueError`` when it cannot be read or made."""
+    path = os.path.join(directory, CACHE_KEY_FILE)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+    except FileExistsError:
+        descriptor = None
+    if descriptor is not None:
+        key = os.urandom(_CACHE_KEY_BYTES)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(binascii.hexlify(key).decode("ascii"))
+        return key
+    with os.fdopen(os.open(path, os.O_RDONLY | nofollow)) as handle:
+        text = handle.read(_CACHE_KEY_BYTES * 2 + 1).strip()
+    try:
+        key = binascii.unhexlify(text)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != _CACHE_KEY_BYTES:
+        raise ValueError("%s is not a cache key written by portaplus.softswitch (remove it to make a new one)" % path)
+    return key
+
+
+def cache_digest(key, settings):
+    """A keyed digest (HMAC-SHA256) of the settings that decide the inventory (the License among them): the
+    cache name tells another License's cache apart, and without the key no guess can be checked against it."""
+    message = json.dumps(settings, sort_keys=True, default=str).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]

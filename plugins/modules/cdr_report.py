@@ -43,8 +43,17 @@ options:
   dest:
     description:
       - The HTML file to write. Its directory must exist.
+      - A symbolic link, a directory, a FIFO or a device at O(dest) is refused, naming the path; so is an existing
+        file this module did not write, unless O(force=true).
+      - The page is written to a new file beside O(dest) (mode 0600 until it is whole) and renamed into place.
     type: path
     required: true
+  force:
+    description:
+      - Replace an existing O(dest) that this module did not write (a page without its generator mark).
+      - Links and special files are refused even then.
+    type: bool
+    default: false
   title:
     description:
       - The page's title and heading, at most 300 characters without control characters.
@@ -146,6 +155,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import (
     CdrReportError, check_report_options, plain_totals, read_csv, render_html, summarize, zone)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.files import (
+    check_dest, file_content, starts_with, write_file)
+
+#: In the head of every page this module writes: an existing dest without it is someone else's file.
+GENERATOR = b'<meta name="generator" content="portaplus.softswitch.cdr_report">'
 
 
 def main():
@@ -159,6 +173,7 @@ def main():
             top=dict(type="int", default=10),
             destination_digits=dict(type="int", default=4),
             timezone=dict(type="str", default="UTC"),
+            force=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -186,16 +201,17 @@ def main():
     summary = summarize(records, top=params["top"], destination_digits=params["destination_digits"])
     page = render_html(summary, params["title"], params["period"], currency=params["currency"],
                        csv_name=os.path.basename(params["src"]), timezone=params["timezone"])
-    current = None
-    if os.path.exists(params["dest"]):
-        with open(params["dest"], encoding="utf-8") as handle:
-            current = handle.read()
-    changed = current != page
-    if changed and not module.check_mode:
-        temp = params["dest"] + ".tmp"
-        with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        module.atomic_move(temp, params["dest"])
+    data = page.replace("<head>", "<head>" + GENERATOR.decode("ascii"), 1).encode("utf-8")
+    try:
+        check_dest("dest", params["dest"], force=params["force"], written_by_us=starts_with(GENERATOR))
+        changed = not os.path.exists(params["dest"]) or file_content(params["dest"]) != data
+        if changed and not module.check_mode:
+            write_file(params["dest"], data, force=params["force"], written_by_us=starts_with(GENERATOR))
+    except InputError as exc:
+        module.fail_json(msg=str(exc), dest=params["dest"], changed=False)
+    except OSError as exc:
+        module.fail_json(msg="dest: could not write %s: %s; the file was left as it was" % (
+            params["dest"], exc.strerror or exc), dest=params["dest"], changed=False)
     module.exit_json(changed=changed, dest=os.path.abspath(params["dest"]), totals=plain_totals(summary))
 
 

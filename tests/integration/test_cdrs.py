@@ -328,7 +328,7 @@ def test_an_export_failing_mid_way_leaves_dest_as_it_was(play, sandbox, tmp_path
     # random seed 2 draws 0.96, 0.95, 0.06: the third page request gets the 500, after two pages were written
     sandbox.set_faults(fault_rate=0.1, kinds=["500"], routes=[route], random_seed=2)
     result = play(task("Export", "cdr_export", {"customer": 1001, "from_date": FROM, "to_date": TO, "dest": str(dest),
-                                                "retries": 0}, ignore_errors=True), verbosity=3)
+                                                "retries": 0, "force": True}, ignore_errors=True), verbosity=3)
     assert failed(result, "Export")
     assert "500" in result.task("Export")["msg"] and result.task("Export")["msg"].endswith("%s was left as it was" % dest)
     assert dest.read_text() == "the previous export\n"

@@ -456,3 +456,63 @@ CASES = (
         Case("inventory:accounts", {"retries": -1}, "retries", "negative retries"),
     ]
 )
+
+# -- hostile input (issue 22) ---------------------------------------------------------------------------------
+
+#: Licenses with a character a server may decode or split a path on: refused before anything is sent, with a
+#: message naming license and showing none of it (the tests look for "Pj4Kd9Ys" and "Bn6Fq1Gu" in every output).
+SPLITTABLE_LICENSES = [
+    ("Pj4Kd9Ys%2FBn6Fq1Gu", "License with %2F"), ("Pj4Kd9Ys/Bn6Fq1Gu", "License with /"),
+    ("Pj4Kd9Ys\\Bn6Fq1Gu", "License with a backslash"), ("Pj4Kd9Ys?Bn6Fq1Gu", "License with ?"),
+    ("Pj4Kd9Ys#Bn6Fq1Gu", "License with #"), ("Pj4Kd9Ys Bn6Fq1Gu", "License with a blank"),
+    ("Pj4Kd9Ys\tBn6Fq1Gu", "License with a tab"), ("Pj4Kd9Ys\u001bBn6Fq1Gu", "License with ESC"),
+    ("Pj4Kd9Ys%Bn6Fq1Gu", "License with %"),
+]
+LICENSE_FRAGMENTS = ("Pj4Kd9Ys", "Bn6Fq1Gu")
+CONNECTED = ["module:accounts", "module:account", "module:account_addon", "module:account_info", "module:extension",
+             "module:extensions", "module:extension_info", "module:product_info", "module:customer_info",
+             "module:cdr_export", "lookup:cdrs", "lookup:active_calls", "inventory:accounts"]
+#: Modules cost a process per row: each takes 5 of the shapes, in turn; lookups and the inventory take all.
+MODULE_SHAPES = 5
+
+
+def license_shape_cases():
+    cases = []
+    for index, plugin in enumerate(CONNECTED):
+        shapes = SPLITTABLE_LICENSES
+        if plugin.startswith("module:"):
+            shapes = [SPLITTABLE_LICENSES[(index + n) % len(SPLITTABLE_LICENSES)] for n in range(MODULE_SHAPES)]
+        cases += [Case(plugin, {"license": value}, "license", why) for value, why in shapes]
+    return cases
+
+
+HUGE = 10 ** 20
+
+CASES = CASES + license_shape_cases() + [
+    # misspelt keywords and keys: refused with the option they meant, never dropped (the result would widen)
+    Case("lookup:cdrs", {"outgoing_onyl": True}, "outgoing_onyl", "misspelt keyword (did you mean)"),
+    Case("lookup:cdrs", {"customr": ACME}, "customr", "misspelt keyword"),
+    Case("lookup:cdrs", {"exclude_accounts": ["441632960001"]}, "exclude_accounts", "another lookup's keyword"),
+    Case("lookup:active_calls", {"custmer": ACME}, "custmer", "misspelt keyword"),
+    Case("lookup:active_calls", {"exclude_account": ["441632960001"]}, "exclude_account", "misspelt keyword"),
+    Case("lookup:active_calls", {"from_date": "-7d"}, "from_date", "another lookup's keyword"),
+    Case("inventory:accounts", {"customer": [ACME]}, "customer", "misspelt key (did you mean customers)"),
+    Case("inventory:accounts", {"sip_stauts": True}, "sip_stauts", "misspelt key"),
+    # huge numbers: a message, never an overflow traceback
+    Case("lookup:cdrs", {"from_date": "-%dd" % HUGE}, "from_date", "huge offset in days"),
+    Case("lookup:cdrs", {"from_date": "-999999999w"}, "from_date", "huge offset in weeks"),
+    Case("lookup:cdrs", {"to_date": "+%ds" % HUGE}, "to_date", "huge offset in seconds"),
+    Case("lookup:cdrs", {"max_records": HUGE}, "max_records", "huge number"),
+    Case("module:cdr_export", {"from_date": "-%dh" % HUGE}, "from_date", "huge offset in hours"),
+    # inventory configuration: each error names its option
+    Case("inventory:accounts", {"cache": True, "cache_plugin": "no.such.cache"}, "cache_plugin", "missing cache plugin"),
+    Case("inventory:accounts", {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "/etc/hostname"},
+         "cache_connection", "cache path a file"),
+    Case("inventory:accounts", {"keyed_groups": [{"key": "{{ broken"}]}, "keyed_groups", "bad Jinja"),
+    Case("inventory:accounts", {"keyed_groups": [{"prefix": "x"}]}, "keyed_groups", "entry without a key"),
+    Case("inventory:accounts", {"keyed_groups": "bill_status"}, "keyed_groups", "a string for a list"),
+    Case("inventory:accounts", {"compose": {"x": "1 +* 2"}}, "compose", "bad Jinja"),
+    Case("inventory:accounts", {"compose": "x"}, "compose", "a string for a mapping"),
+    Case("inventory:accounts", {"groups": {"busy": "(("}}, "groups", "bad Jinja"),
+    Case("inventory:accounts", {"groups": {"busy": "live_calls >"}}, "groups", "incomplete expression"),
+]

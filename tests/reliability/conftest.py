@@ -13,8 +13,12 @@ with `-q`.
 """
 import json
 import os
+import re
 import sqlite3
+import threading
 from collections import OrderedDict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 import pytest
 
@@ -137,3 +141,75 @@ def plugin_exists(kind, name):
         return os.path.isdir(os.path.join(repo, "roles", name, "tasks"))
     folder = {"module": "modules", "lookup": "lookup", "inventory": "inventory"}[kind]
     return os.path.exists(os.path.join(repo, "plugins", folder, name + ".py"))
+
+
+# -- a hostile server --------------------------------------------------------------------------
+
+class _EchoHandler(BaseHTTPRequestHandler):
+    """Answers every request badly, giving back what it was sent: the first path segment picks how.
+
+    401      a ServiceStack 401 naming the decoded path's segments as "the License"
+    500      a ServiceStack 500 whose message, error code, field errors and reason phrase echo the
+             decoded path, the raw path, the body and every path segment in pieces of 5 characters
+    garbage  200 with HTML bytes echoing the path, and the decoded path in the Content-Type
+    echo     400 echoing everything (message, field errors, reason phrase, headers), decoded and not
+    """
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):   # quiet
+        pass
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        raw = self.path
+        decoded = unquote(raw)
+        segments = [part for part in re.split(r"[/\\?#\s]+", decoded) if part]
+        mode = raw.split("/")[1] if raw.count("/") > 1 else "echo"
+        # and in pieces, as a server that splits or trims would give them back
+        pieces = [segment[start:start + 5] for segment in segments for start in range(0, len(segment), 5)]
+        echoed = "%s %s (sent as %s) body %s pieces %s" % (self.command, decoded, raw, body, " ".join(pieces))
+        printable = "".join(char if 32 <= ord(char) < 127 else "?" for char in decoded)[:300]
+        headers = {"Content-Type": "application/json", "X-Echo": printable}
+        if mode == "401":
+            status, reason = 401, "Unauthorized"
+            payload = {"ResponseStatus": {"ErrorCode": "Unauthorized",
+                                          "Message": "License not valid: " + " ".join(segments[2:])}}
+        elif mode == "500":
+            status, reason = 500, "Failed " + printable
+            payload = {"ResponseStatus": {"ErrorCode": "Exception " + segments[-1], "Message": echoed,
+                                          "Errors": [{"ErrorCode": part, "FieldName": part, "Message": part}
+                                                     for part in segments]}}
+        elif mode == "garbage":
+            status, reason = 200, "OK"
+            headers["Content-Type"] = "text/x-" + re.sub(r"[^A-Za-z0-9.+-]", "-", printable)
+            payload = None
+        else:
+            status, reason = 400, "Bad " + printable
+            payload = {"ResponseStatus": {"ErrorCode": "Echo " + " ".join(segments), "Message": echoed,
+                                          "Errors": [{"ErrorCode": "Echo", "FieldName": part, "Message": echoed}
+                                                     for part in segments]}}
+        data = (b"<html>\x00\xff" + echoed.encode("utf-8") + b"</html") if payload is None else \
+            json.dumps(payload).encode("utf-8")
+        self.send_response(status, reason)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+
+@pytest.fixture(scope="session")
+def echo_server():
+    """A hostile HTTP server on 127.0.0.1 (see _EchoHandler): its URL, without a trailing slash."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:%d" % server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()

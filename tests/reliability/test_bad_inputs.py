@@ -9,16 +9,18 @@ records the sandbox's counters after every task).
 """
 import json
 import os
+import re
+import stat
 import sys
 
 import pytest
 
-from tests.reliability.bad_inputs import BASE, CASES, SETUP, known_bug
+from tests.reliability.bad_inputs import BASE, CASES, LICENSE_FRAGMENTS, SETUP, known_bug
 from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
 
 TRACEBACK = "Traceback (most recent call last)"
 # Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
-SECRETS = (DEMO_LICENSE, OTHER_LICENSE, "NO-SUCH-LICENSE", "hunter2")
+SECRETS = (DEMO_LICENSE, OTHER_LICENSE, "NO-SUCH-LICENSE", "hunter2") + LICENSE_FRAGMENTS
 
 
 def seeded_passwords(server):
@@ -178,23 +180,46 @@ def test_corpus_is_large_and_covers_every_plugin_present(figures):
 if INVENTORY_PLUGINS:
     @pytest.mark.parametrize("plugin", INVENTORY_PLUGINS)
     def test_bad_inventory_sources_fail_cleanly_naming_the_option(plugin, ansible, rel, figures):
-        """One ansible-inventory run per row (a source file is one whole configuration)."""
+        """All rows in one ansible-inventory run, one source file each (a source is one whole configuration):
+        ansible-core reports each source's failure, with the source's path, and goes on with the next."""
         cases = [case for case in CASES if case.plugin == plugin]
         secrets = SECRETS + tuple(seeded_passwords(rel))
+        sources, paths = [], {}
+        folder = ansible.tmp / "sources"
+        folder.mkdir()
+        for number, case in enumerate(cases):
+            path = folder / ("case-%03d.portaplus.yml" % number)
+            path.write_text(json.dumps(dict({"plugin": "portaplus.softswitch." + plugin.split(":")[1]}, **case.args)))
+            sources += ["-i", str(path)]
+            paths[number] = str(path)
+        before = rel.counters()["writes"]
+        run = ansible.inventory("plugin: portaplus.softswitch.accounts\ncustomers: [%d]\n" % 1001,
+                                args=tuple(sources) + ("--list",), timeout=600,
+                                extra_env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "false",
+                                           "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "false"})
+        writes = rel.counters()["writes"] - before
+        messages = inventory_failures(run.output)
         failures, known, fixed = [], [], []
-        for case in cases:
-            source = dict({"plugin": "portaplus.softswitch." + plugin.split(":")[1]}, **case.args)
-            before = rel.counters()["writes"]
-            run = ansible.inventory(json.dumps(source))
-            problems = check(case, "failed" if run.rc != 0 else "ok", run.output, run.output,
-                             rel.counters()["writes"] - before, secrets, TRACEBACK in run.output)
-            sort_out(case, problems, run.stderr.strip()[-300:], failures, known, fixed)
+        for number, case in enumerate(cases):
+            message = messages.get(paths[number])
+            problems = check(case, "failed" if message is not None else "ok", message, message or "", 0, secrets,
+                             TRACEBACK in (message or ""))
+            sort_out(case, problems, message, failures, known, fixed)
         figures.add("bad-input", plugin=plugin, inputs=len(cases),
                     failed_cleanly=len(cases) - len(failures) - len(known), problems=len(failures),
-                    known_bugs=len(known))
+                    known_bugs=len(known), writes=writes)
+        assert TRACEBACK not in run.output
+        assert [s[:3] for s in secrets if s in run.output] == []
+        assert writes == 0
         assert not failures, "%d of %d bad inventory sources misbehaved:\n%s" % (
             len(failures), len(cases), "\n".join(failures))
         assert not fixed, "\n".join(fixed)
+
+
+def inventory_failures(output):
+    """source path -> the message ansible-core printed for the failure of that source."""
+    pattern = re.compile(r"<<< caused by >>>\n(.*?)\nOrigin: <inventory plugin '[^']*' with source '([^']+)'>", re.S)
+    return dict((match.group(2), match.group(1)) for match in pattern.finditer(output))
 
 
 ROLE_PLUGINS = [p for p in PLUGINS if p.startswith("role:")]
@@ -240,3 +265,121 @@ if ROLE_PLUGINS:
         assert not failures, "%d of %d bad customer files misbehaved:\n%s" % (
             len(failures), len(cases), "\n".join(failures))
         assert not fixed, "\n".join(fixed)
+
+
+# -- where a module writes (issue 22): never through a link, never over a special or a stranger's file --------
+
+WRITERS = {
+    "cdr_export": {"customer": 1001, "from_date": "-30d", "to_date": "today"},
+    "cdr_report": {"src": "{{ playbook_dir }}/cdrs.csv"},
+}
+# dest kind -> (path relative to the run's folder, or absolute; force)
+DESTS = {
+    "symlink": ("link.out", False),
+    "symlink with force": ("link.out", True),
+    "dangling symlink": ("dangling.out", True),
+    "FIFO": ("fifo.out", True),
+    "character device": ("/dev/null", True),
+    "directory": ("folder", True),
+    "someone else's file": ("theirs.out", False),
+}
+DEST_SETUP = """    - name: setup
+      ansible.builtin.shell: |
+        set -e
+        printf 'precious\\n' > victim.txt
+        printf 'their own notes\\n' > theirs.out
+        ln -sfn victim.txt link.out
+        ln -sfn nowhere.txt dangling.out
+        rm -f fifo.out && mkfifo fifo.out
+        mkdir -p folder
+        printf '%s\\n' > cdrs.csv
+      args:
+        chdir: "{{ playbook_dir }}"
+"""
+
+
+def test_dest_links_special_files_and_strangers_files_are_refused(ansible, rel, figures):
+    """Every module that writes a file, against every kind of dest it must not replace: each fails naming dest
+    and the path, and afterwards the link still points at an unchanged victim, the FIFO is still a FIFO, the
+    other file is unchanged, and no write request reached the sandbox."""
+    from tests.reliability.bad_inputs import CDR_CSV_HEADER
+    tasks, expected = DEST_SETUP % CDR_CSV_HEADER, {}
+    for module, args in WRITERS.items():
+        for kind, (path, force) in DESTS.items():
+            name = "%s|%s" % (module, kind)
+            dest = path if path.startswith("/") else "{{ playbook_dir }}/" + path
+            task_args = dict(args, dest=dest, force=force)
+            tasks += "    - name: %s\n      portaplus.softswitch.%s: %s\n      ignore_errors: true\n" % (
+                name, module, json.dumps(task_args))
+            expected[name] = path
+    text = "- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks
+    before = rel.counters()["writes"]
+    run = ansible.playbook(text, extra_env={"ANSIBLE_PIPELINING": "1"})
+    writes = rel.counters()["writes"] - before
+    recorded = dict((t["task"], t) for t in run.tasks)
+    problems = []
+    for name, path in expected.items():
+        record = recorded.get(name)
+        message = (record or {}).get("result", {}).get("msg") or ""
+        if record is None or record["status"] != "failed":
+            problems.append("%s: %s" % (name, record and record["status"]))
+        elif "dest" not in message or os.path.basename(path) not in message:
+            problems.append("%s: the message names neither dest nor the path: %s" % (name, message[:300]))
+        elif has_traceback(record["result"]):
+            problems.append("%s: traceback" % name)
+    folder = run.files
+    assert (folder / "victim.txt").read_text() == "precious\n"
+    assert os.readlink(str(folder / "link.out")) == "victim.txt"
+    assert not os.path.exists(str(folder / "nowhere.txt"))
+    assert stat.S_ISFIFO(os.lstat(str(folder / "fifo.out")).st_mode)
+    assert (folder / "theirs.out").read_text() == "their own notes\n"
+    assert os.listdir(str(folder / "folder")) == []
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    leftovers = [name for name in os.listdir(str(folder)) if name.endswith((".part", ".manifest.json", ".tmp"))]
+    figures.add("bad-input", plugin="file dests", inputs=len(expected), failed_cleanly=len(expected) - len(problems),
+                problems=len(problems), writes=writes, leftovers=len(leftovers))
+    assert not problems, "\n".join(problems)
+    assert writes == 0 and leftovers == []
+
+
+def test_a_file_the_module_wrote_is_replaced_and_force_replaces_a_strangers(ansible, rel):
+    """The other side of the refusal: a module's own earlier file (manifest, generator mark) is replaced without
+    force, and force replaces a stranger's regular file."""
+    from tests.reliability.bad_inputs import CDR_CSV_HEADER
+    tasks = DEST_SETUP % CDR_CSV_HEADER
+    for module, args in WRITERS.items():
+        for number, (dest, force) in enumerate((("own.%s" % module, False), ("own.%s" % module, False),
+                                               ("theirs.out", True))):
+            task_args = dict(args, dest="{{ playbook_dir }}/" + dest, force=force)
+            if module == "cdr_export" and number == 1:
+                task_args["to_date"] = "now"      # another query: the file is written again
+            if module == "cdr_export" and dest == "theirs.out":
+                continue
+            tasks += "    - name: %s|%d\n      portaplus.softswitch.%s: %s\n" % (module, number, module, json.dumps(task_args))
+    tasks += "    - name: report over theirs\n      portaplus.softswitch.cdr_report: %s\n" % json.dumps(
+        dict(WRITERS["cdr_report"], dest="{{ playbook_dir }}/theirs.out", force=False))
+    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks,
+                           extra_env={"ANSIBLE_PIPELINING": "1"})
+    assert run.rc == 0, run.output[-3000:]
+    assert "portaplus.softswitch.cdr_report" in (run.files / "theirs.out").read_text()
+    mode = stat.S_IMODE(os.stat(str(run.files / "own.cdr_export")).st_mode)
+    assert mode & 0o077 == 0o666 & ~current_umask() & 0o077
+
+
+def current_umask():
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def test_a_customer_named_twice_in_lookup_terms_comes_back_once(ansible, rel):
+    """query('portaplus.softswitch.cdrs', 1001, 1001, ...) returns each record once, as the docs promise."""
+    tasks = ""
+    for name, terms in (("once", "1001"), ("twice", "1001, 1001"), ("thrice-mixed", "1001, '1001', 1001")):
+        tasks += ("    - name: %s\n      ansible.builtin.set_fact:\n        %s: \"{{ query('portaplus.softswitch.cdrs', %s, "
+                  "from_date='-30d', to_date='today') | map(attribute='id') | list }}\"\n" % (name, name.replace("-", "_"), terms))
+    tasks += "    - name: show\n      ansible.builtin.debug:\n        msg: \"{{ [once, twice, thrice_mixed] }}\"\n"
+    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks)
+    assert run.rc == 0, run.output[-3000:]
+    once, twice, thrice = run.task("show")["result"]["msg"]
+    assert once and twice == once and thrice == once

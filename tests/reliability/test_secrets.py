@@ -7,8 +7,11 @@ the failure outcomes rotate the way over the plugins, so each outcome still sees
 registered result (diffs included) and every file the run left behind, other than the
 inputs we wrote, for every secret and every '/'-separated part of the License.
 """
+import hashlib
+import hmac
 import json
 import os
+from collections import OrderedDict
 from urllib.parse import quote
 
 import pytest
@@ -312,3 +315,237 @@ if plugin_exists("inventory", "accounts"):
         assert files > 0, "the successful runs must have written their cache"
         assert not found, "leaks:\n" + "\n".join(found)
         assert not wrong, "runs that did not end as expected:\n" + "\n".join(wrong)
+
+
+# -- hostile servers (issue 22): Licenses a server could split, answers that echo them --------------------
+
+#: Every shape of License: the first three travel (and the servers echo them back, decoded and raw); the others
+#: hold characters a server could decode or split on, and are refused before anything is sent.
+HOSTILE_LICENSES = OrderedDict([
+    ("plain", "Pj4Kd9Ys-Bn6Fq1Gu"),
+    ("base64", "Qx7Kp9Lm2+Zr4Tw8Vn5=="),
+    ("unicode", u"L\u00efc3\u00d1\u00df-\u00dcn\u00ef9-\u00c7\u00f6d\u00e942"),
+    ("pct2F", "Pj4Kd9Ys%2FBn6Fq1Gu"),
+    ("slash", "Wr5Hc8Jd/Tn2Gk7Mv"),
+    ("blank-backslash-query-hash", "Zb3N q8Xv\\Lw4?Hs6#Pd1"),
+    ("control", "Yt6Rf2\tKm9Qe4\x1bWa7"),
+])
+REFUSED_SHAPES = ("pct2F", "slash", "blank-backslash-query-hash", "control")
+HOSTILE_PASSWORD = "Pw7Qz-Xk4Vt9-Jr2"
+SERVER_MODES = ("401", "500", "garbage", "echo")
+FRAGMENT = 4        # any piece of a secret this long is a leak
+
+
+def secret_fragments():
+    """Every 4-character piece (in lower case) of every License shape, of its URL and JSON encodings, and of
+    the password: a longer fragment always contains one, so finding none means no fragment longer than 3."""
+    fragments = set()
+    for secret in list(HOSTILE_LICENSES.values()) + [HOSTILE_PASSWORD]:
+        for form in (secret, quote(secret, safe=""), quote(secret), json.dumps(secret)[1:-1]):
+            form = form.lower()
+            fragments.update(form[start:start + FRAGMENT] for start in range(len(form) - FRAGMENT + 1))
+    return fragments
+
+
+def fragment_leaks(text, where, fragments, found):
+    lowered = text.lower()
+    hits = sorted(set(lowered[start:start + FRAGMENT] for start in range(len(lowered) - FRAGMENT + 1)) & fragments)
+    if hits:
+        found.append("%d fragment(s) in %s, e.g. %r" % (len(hits), where, hits[0][:2] + ".."))
+
+
+def hostile_cells(mode, echo_url):
+    cells = OrderedDict()
+    for shape, secret in HOSTILE_LICENSES.items():
+        connection = {"url": "%s/%s" % (echo_url, mode), "license": secret, "retries": 0, "timeout": 5}
+        key = "%s|%s" % (mode, shape)
+        cells["account_info|" + key] = dict(connection, customer=ACME)
+        cells["accounts|" + key] = dict(connection, customer=ACME, config=[
+            {"account_id": "441632960077", "product": "Office Line", "password": HOSTILE_PASSWORD}])
+        cells["cdrs|" + key] = dict(connection, customer=ACME, from_date="-7d", to_date="today")
+        cells["active_calls|" + key] = dict(connection, customer=ACME)
+        cells["cdr_export|" + key] = dict(connection, customer=ACME, from_date="-7d", to_date="today",
+                                          dest="{{ playbook_dir }}/out/%s-%s.csv" % (mode, shape.replace("|", "-")))
+        cells["report|" + key] = connection
+    return cells
+
+
+def hostile_task(key):
+    plugin = key.split("|")[0]
+    if plugin in ("cdrs", "active_calls"):
+        return ("    - name: %s\n      ansible.builtin.set_fact:\n        looked_up: \"{{ lookup('portaplus.softswitch.%s', "
+                "**cells['%s']) }}\"\n      ignore_errors: true\n" % (key, plugin, key))
+    if plugin == "report":
+        return ("    - name: %s\n      ansible.builtin.import_role:\n        name: portaplus.softswitch.cdr_report\n"
+                "      vars: {cdr_report_customer: %d, cdr_report_from: '-7d', cdr_report_to: today,\n"
+                "             cdr_report_dir: \"{{ playbook_dir }}/reports\", cdr_report_name: \"%s\"}\n"
+                "      module_defaults:\n        group/portaplus.softswitch.api:\n"
+                "          url: \"{{ cells['%s'].url }}\"\n          license: \"{{ cells['%s'].license }}\"\n"
+                "          retries: 0\n      ignore_errors: true\n" % (key, ACME, key.replace("|", "-"), key, key))
+    return "    - name: %s\n      portaplus.softswitch.%s: \"{{ cells['%s'] }}\"\n      ignore_errors: true\n" % (
+        key, plugin, key)
+
+
+@pytest.mark.parametrize("mode", SERVER_MODES)
+def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_server, ansible, figures):
+    """Every License shape x {modules, lookups, inventory, export, report} against one hostile answer, at
+    -vvvv: not one 4-character piece of a License (or of the password) in the output, the results, the
+    cache or any file; the splittable shapes are refused with a message that names license and shows none."""
+    fragments = secret_fragments()
+    cells = hostile_cells(mode, echo_server)
+    text = "- hosts: localhost\n  gather_facts: false\n  connection: local\n  vars_files: [cells.json]\n  tasks:\n"
+    text += "".join(hostile_task(key) for key in cells)
+    run = ansible.playbook(text, args=["-vvvv", "--diff"], license=None,
+                           files={"cells.json": json.dumps({"cells": cells}), "out/.keep": "", "reports/.keep": ""},
+                           extra_env={"ANSIBLE_PIPELINING": "1", "PORTAPLUS_URL": None})
+    found, wrong, files = [], [], 0
+    fragment_leaks(run.output, "the playbook's output", fragments, found)
+    recorded = dict((t["task"], t) for t in run.tasks)
+    for key in cells:
+        if key.startswith("report|"):
+            continue
+        record = recorded.get(key)
+        if record is None:
+            wrong.append("%s: no result" % key)
+            continue
+        fragment_leaks(json.dumps(record["result"], ensure_ascii=False), "the result of " + key, fragments, found)
+        message = record["result"].get("msg") or ""
+        if record["status"] != "failed":
+            wrong.append("%s: %s" % (key, record["status"]))
+        elif key.split("|")[2] in REFUSED_SHAPES and "license contains" not in message \
+                and "license must not contain" not in message:
+            wrong.append("%s: not refused up front: %s" % (key, message[:200]))
+    role_exports = [t for t in run.tasks if t["task"].endswith("Export the CDRs of the period as CSV")]
+    fragment_leaks(json.dumps(run.tasks, ensure_ascii=False), "the role's results", fragments, found)
+    if len(role_exports) != len(HOSTILE_LICENSES) or any(t["status"] != "failed" for t in role_exports):
+        wrong.append("report role: %d export(s) recorded, statuses %s" % (
+            len(role_exports), sorted(set(t["status"] for t in role_exports))))
+
+    sources = []
+    for shape, secret in HOSTILE_LICENSES.items():
+        source = {"plugin": "portaplus.softswitch.accounts", "url": "%s/%s" % (echo_server, mode), "license": secret,
+                  "retries": 0, "timeout": 5, "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
+                  "cache_connection": str(run.files / "cache")}
+        path = run.files / ("%s-%s.portaplus.yml" % (mode, shape))
+        path.write_text(json.dumps(source))
+        sources += ["-i", str(path)]
+    inventory = ansible.inventory("plugin: portaplus.softswitch.accounts\n", args=tuple(sources) + ("--list", "-vvvv"),
+                                  license=None, extra_env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "false",
+                                                           "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "false",
+                                                           "PORTAPLUS_URL": None})
+    fragment_leaks(inventory.output, "ansible-inventory's output", fragments, found)
+    for shape in HOSTILE_LICENSES:
+        path = str(run.files / ("%s-%s.portaplus.yml" % (mode, shape)))
+        if "Unable to parse %s as an inventory source" % path not in inventory.output:
+            wrong.append("inventory %s: not refused: %s" % (shape, inventory.output[-2000:]))
+
+    written = []
+    for folder, _dirs, names in os.walk(str(run.files.parent)):
+        for name in names:
+            if name.endswith(".portaplus.yml") or name in ("cells.json", "playbook.yml", ".keep"):
+                continue        # the inputs (they hold the Licenses on purpose)
+            path = os.path.join(folder, name)
+            files += 1
+            if name.endswith((".csv", ".html", ".part", ".json")) and "cache" not in folder:
+                written.append(os.path.relpath(path, str(run.files)))
+            with open(path, "rb") as handle:
+                fragment_leaks(handle.read().decode("utf-8", "replace"), "file " + name, fragments, found)
+    figures.add("secrets", group="hostile-" + mode, shapes=len(HOSTILE_LICENSES),
+                cells=len(cells) + len(HOSTILE_LICENSES), refused_up_front=len(REFUSED_SHAPES) * 7,
+                files_scanned=files, fragment_leaks=len(found), written=len(written))
+    assert not found, "leaks:\n" + "\n".join(found)
+    assert not wrong, "cells that did not fail as they should:\n" + "\n".join(wrong)
+    assert not written, "files written against a hostile server: %s" % written
+    assert "Traceback (most recent call last)" not in run.output + inventory.output
+
+
+# -- a URL with user-info, however it arrives (issue 22) -----------------------------------------------------
+
+USERINFO_PASSWORD = "Zq8Wm3Xv7Tb"
+
+
+def userinfo_tasks():
+    """Tasks that fail (another option broken, or the URL itself refused) with the user-info URL arriving
+    through the option, a vars file, module_defaults from a vars file, or (lookups) the portaplus_url variable."""
+    tasks = []
+    for way in ("option", "module_defaults"):
+        for customer in ("abc", ACME):        # argument validation fails first / the url is refused
+            name = "account_info|%s|%s" % (way, customer)
+            task = "    - name: %s\n      portaplus.softswitch.account_info:\n        customer: %s\n" % (name, json.dumps(customer))
+            if way == "option":
+                task += "        url: \"{{ userinfo_url }}\"\n"
+            else:
+                task += "      module_defaults:\n        group/portaplus.softswitch.api: \"{{ userinfo_defaults }}\"\n"
+            tasks.append((name, task + "      ignore_errors: true\n"))
+    for lookup in ("cdrs", "active_calls"):
+        for way, extra in (("option", ", url=userinfo_url"), ("var", "")):
+            name = "%s|%s" % (lookup, way)
+            task = ("    - name: %s\n      ansible.builtin.set_fact:\n        looked_up: \"{{ lookup('portaplus.softswitch.%s', "
+                    "customer=%d%s%s) }}\"\n" % (name, lookup, ACME, extra,
+                                                 ", from_date='-1d'" if lookup == "cdrs" else ""))
+            if way == "var":
+                task += "      vars:\n        portaplus_url: \"{{ userinfo_url }}\"\n"
+            tasks.append((name, task + "      ignore_errors: true\n"))
+    return tasks
+
+
+def test_url_user_info_is_never_shown_however_it_arrives(ansible, rel, figures):
+    url = rel.url.replace("http://", "http://alice:%s@" % USERINFO_PASSWORD)
+    data = {"userinfo_url": url, "userinfo_defaults": {"url": url}}
+    fragments = set(USERINFO_PASSWORD[start:start + 4].lower() for start in range(len(USERINFO_PASSWORD) - 3))
+    found, wrong, runs = [], [], 0
+    tasks = userinfo_tasks()
+    for environment in (False, True):
+        chosen = [(name, text) for name, text in tasks if not environment or name.startswith("account_info|option|")]
+        if environment:   # PORTAPLUS_URL exported for the whole run, as a user's shell does; no url option
+            chosen = [(name.replace("|option|", "|environment|"), text.replace("option|", "environment|").replace(
+                "        url: \"{{ userinfo_url }}\"\n", "")) for name, text in chosen]
+        text = ("- hosts: localhost\n  gather_facts: false\n  connection: local\n  vars_files: [userinfo.json]\n"
+                "  tasks:\n" + "".join(task for _name, task in chosen))
+        run = ansible.playbook(text, args=["-vvvv"], files={"userinfo.json": json.dumps(data)},
+                               extra_env={"ANSIBLE_PIPELINING": "1", "PORTAPLUS_URL": url if environment else rel.url})
+        runs += 1
+        fragment_leaks(run.output, "output", fragments, found)
+        recorded = dict((t["task"], t) for t in run.tasks)
+        for name, _task in chosen:
+            record = recorded.get(name)
+            if record is None or record["status"] != "failed":
+                wrong.append("%s: %s" % (name, record and record["status"]))
+                continue
+            fragment_leaks(json.dumps(record["result"]), "result of " + name, fragments, found)
+            if "abc" not in name and "url" not in (record["result"].get("msg") or ""):
+                wrong.append("%s: the url is not what the message names: %s" % (name, record["result"].get("msg")))
+    for name, keys in (("inventory-url", {}), ("inventory-url-and-bad-option", {"max_workers": "many"})):
+        source = dict({"plugin": "portaplus.softswitch.accounts", "url": url}, **keys)
+        inventory = ansible.inventory(json.dumps(source), args=("--list", "-vvvv"))
+        runs += 1
+        fragment_leaks(inventory.output, name, fragments, found)
+        if inventory.rc == 0 or ("url" not in inventory.stderr and "max_workers" not in inventory.stderr):
+            wrong.append("%s: rc %d" % (name, inventory.rc))
+    figures.add("secrets", group="url-user-info", runs=runs, cells=len(tasks) + 2 + 2, leaks=len(found))
+    assert not found, "user-info shown:\n" + "\n".join(found)
+    assert not wrong, "\n".join(wrong)
+
+
+if plugin_exists("inventory", "accounts"):
+    def test_inventory_cache_names_are_keyed_and_the_key_is_private(ansible, rel, figures):
+        """The cache file's name ends with an HMAC under a random key kept 0600 beside the cache, so a
+        guessed License cannot be checked against it; the cache content holds no License."""
+        source = {"plugin": "portaplus.softswitch.accounts", "url": rel.url, "customers": [ACME], "cache": True,
+                  "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "cache", "cache_timeout": 600}
+        run = ansible.inventory(json.dumps(source), args=("--list",))
+        assert run.rc == 0, run.output[-3000:]
+        cache = run.files / "cache"
+        key_file = cache / ".portaplus-cache-key"
+        names = [name for name in os.listdir(str(cache)) if not name.startswith(".")]
+        assert len(names) == 1 and oct(os.stat(str(key_file)).st_mode & 0o777) == "0o600"
+        decisive = [rel.url, DEMO_LICENSE, [ACME], False, 0]
+        unkeyed = hashlib.sha256(json.dumps(decisive, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+        keyed = hmac.new(bytes.fromhex(key_file.read_text()), json.dumps(decisive, sort_keys=True, default=str)
+                         .encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        assert names[0].endswith(keyed) and unkeyed not in names[0]
+        content = (cache / names[0]).read_text()
+        assert DEMO_LICENSE not in content and DEMO_LICENSE.lower() not in content.lower()
+        again = ansible.inventory(json.dumps(source), args=("--list",))
+        assert again.rc == 0 and sorted(os.listdir(str(again.files / "cache"))) != []
+        figures.add("secrets", group="inventory-cache-name", keyed=1, license_in_cache=0)

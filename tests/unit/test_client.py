@@ -687,12 +687,12 @@ def test_redaction_of_license_and_added_secrets(server, make_client):
 
 
 def test_special_license_is_redacted_in_encoded_url(make_client, rec):
-    secret = "LIC SECRET ü?x#"
+    secret = "LIC-SECRET-\u00fc+x="
     port = free_port()
     cli = make_client("http://127.0.0.1:%d" % port, license=secret, retries=0)
     with pytest.raises(TransportError) as info:
         cli.call(GET_ACCOUNTS, path={"ICustomer": 1})
-    assert "LIC%20SECRET%20%C3%BC%3Fx%23" not in str(info.value)
+    assert "LIC-SECRET-%C3%BC%2Bx%3D" not in str(info.value)
     assert_no_secret(info.value, rec, secret)
     assert "GetAccounts" in str(info.value)
 
@@ -880,3 +880,58 @@ def test_format_path_date(value, expected):
 def test_format_path_date_rejects(value):
     with pytest.raises(ValueError):
         format_path_date(value)
+
+
+# ---------------------------------------------------------------------------
+# Licenses a server could split, and fragments of secrets in what servers send (issue 22)
+# ---------------------------------------------------------------------------
+
+SPLITTABLE_LICENSES = ["Pj4Kd9Ys%2FBn6Fq1Gu", "Pj4Kd9Ys/Bn6Fq1Gu", "Pj4Kd9Ys\\Bn6Fq1Gu", "Pj4Kd9Ys?Bn6Fq1Gu",
+                       "Pj4Kd9Ys#Bn6Fq1Gu", "Pj4Kd9Ys Bn6Fq1Gu", "Pj4Kd9Ys\tBn6Fq1Gu", "Pj4Kd9Ys\u00a0Bn6Fq1Gu",
+                       "Pj4Kd9Ys\x00Bn6Fq1Gu", "Pj4Kd9Ys\x1bBn6Fq1Gu", " Pj4Kd9YsBn6Fq1Gu", "Pj4Kd9YsBn6Fq1Gu\n"]
+
+
+@pytest.mark.parametrize("secret", SPLITTABLE_LICENSES)
+def test_license_a_server_could_split_is_refused_without_showing_it(secret):
+    with pytest.raises(ValueError) as info:
+        PortaPlusClient("http://127.0.0.1:9", secret)
+    message = str(info.value)
+    assert "license" in message
+    for fragment in ("Pj4K", "Bn6F", "Fq1G", "d9Ys", "%2F"):
+        assert fragment not in message
+
+
+def test_scrub_masks_every_piece_of_a_secret_of_four_characters_or_more():
+    cli = PortaPlusClient("http://127.0.0.1:9", "Qx7Kp9Lm2Zr4Tw8Vn5")
+    cli.add_secret("hunter2x")
+    text = ("no route GET /GetAccounts/Qx7Kp9Lm2/Zr4Tw8Vn5/1001; account qx7kp9 "
+            "(Lm2Z) Tw8; p=hunter, HUNTER2X, abc")
+    scrubbed = cli.scrub(text)
+    for piece in ("Qx7Kp9Lm2", "Zr4Tw8Vn5", "qx7kp9", "Lm2Z", "hunter", "HUNTER2X"):
+        assert piece not in scrubbed
+    # three characters are not a fragment: the server's own words stay readable
+    assert "Tw8;" in scrubbed and "abc" in scrubbed and scrubbed.startswith("no route GET /GetAccounts/")
+
+
+def test_fragments_of_the_license_echoed_by_a_server_never_reach_the_error(server, make_client, rec):
+    secret = "Pj4Kd9Ys-Bn6Fq1Gu"
+    path = "/GetAccounts/%s/1" % secret
+    echoed = "Handler for GET /GetAccounts/Pj4Kd9Ys/Bn6Fq1Gu/1 failed; license pj4kd9ys-bn6f unknown"
+    server.on(path, Reply(401, _status_body("Unauthorized " + secret[2:9], echoed,
+                                            [{"ErrorCode": "x", "FieldName": "License", "Message": secret[5:]}]),
+                          reason="Denied " + secret[:6]))
+    with pytest.raises(AuthError) as info:
+        make_client(server.url, license=secret, retries=0).call(GET_ACCOUNTS, path={"ICustomer": 1})
+    texts = [str(info.value), str(info.value.server_message), repr(info.value.field_errors),
+             str(info.value.error_code)] + rec.lines
+    for start in range(len(secret) - 3):
+        for text in texts:
+            assert secret[start:start + 4] not in text and secret[start:start + 4].lower() not in text
+    assert "401" in str(info.value)
+
+
+def test_a_server_that_sends_errors_not_as_a_list_gives_a_message(server, make_client):
+    server.on("/GetAccounts/%s/1" % LICENSE, Reply(400, {"ResponseStatus": {"ErrorCode": {"a": 1}, "Errors": 7}}))
+    with pytest.raises(ValidationError) as info:
+        make_client(server.url, retries=0).call(GET_ACCOUNTS, path={"ICustomer": 1})
+    assert "400" in str(info.value)

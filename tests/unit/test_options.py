@@ -242,7 +242,20 @@ def test_client_from_plugin_checks_the_values_as_given(given, named):
 
 def test_client_from_plugin_takes_good_values_as_given():
     given = {"url": "https://pp.example", "license": LICENSE, "retries": 2, "timeout": "1.5", "sip_status": "yes",
-             "customers": [1001], "not_declared": True}
+             "customers": [1001]}
     client = client_from_plugin(DeclaringPlugin(**given), given=given)
     assert client.retries == 2
     client.close()
+
+
+@pytest.mark.parametrize("given, words", [
+    ({"customer": [1001]}, "unknown option 'customer' (did you mean 'customers'?)"),
+    ({"sip_stauts": True}, "unknown option 'sip_stauts' (did you mean 'sip_status'?)"),
+    ({"zzz": 1}, "unknown option 'zzz'; the options are customers, license"),
+    ({"x" * 500: 1}, "unknown option '%s...'" % ("x" * 60)),
+])
+def test_an_undeclared_option_is_refused_with_the_closest_one_and_no_value(given, words):
+    given = dict(given, url="https://pp.example", license=LICENSE)
+    with pytest.raises(ConnectionOptionError) as info:
+        client_from_plugin(DeclaringPlugin(**given), given=given)
+    assert words in str(info.value) and LICENSE not in str(info.value)

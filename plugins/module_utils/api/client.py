@@ -61,16 +61,27 @@ _UTC = datetime.timezone.utc
 NOT_THE_API = "this URL does not look like a Porta Plus 2 API"
 
 
+#: Characters a License may not hold: a server or a proxy may decode (``%``), split (``/``, ``\\``, ``?``, ``#``)
+#: or trim (blanks) the path around them, and then echo the pieces back in an error message, where no
+#: redaction of the whole License would find them (H7).
+LICENSE_FORBIDDEN = "%/\\?#"
+
+
 def license_problem(license):  # pylint: disable=redefined-builtin
-    """Why this License cannot be sent, or None. It travels as one path segment of most routes, and a
-    server splits a path at ``/`` even when it is sent as ``%2F``, so any part of it could end up in a
-    server's message about an unknown route (H7). The message never contains the License."""
-    if "/" in license:
-        return ("license contains '/', which cannot travel as one URL path segment of the Porta Plus 2 routes; "
-                "ask the provider for a License without '/' (the License is not shown)")
-    if license != license.strip() or any(ord(char) < 32 or ord(char) == 127 for char in license):
-        return "license must not contain blanks at its ends or control characters (the License is not shown)"
+    """Why this License cannot be sent, or None. It travels as one path segment of most routes; the
+    message never contains the License, nor the character that was refused."""
+    if any(char in LICENSE_FORBIDDEN for char in license):
+        return ("license contains one of the characters %s, which a server may decode or split a URL path on, "
+                "so parts of it could be echoed back in messages; ask the provider for a License of letters, "
+                "digits and '-', '_', '.', '~', '+', '=' (the License is not shown)" % " ".join(LICENSE_FORBIDDEN))
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 or not char.isprintable() for char in license):
+        return "license must not contain blanks or control characters (the License is not shown)"
     return None
+
+
+#: Server-supplied text loses every piece of a secret at least this long: a server that decodes or
+#: splits a path echoes parts of the License, never only the whole (H7).
+FRAGMENT_LENGTH = 4
 
 
 #: Statuses a safe (reading) request is retried on.
@@ -220,6 +231,7 @@ class PortaPlusClient:
         if problem:
             raise ValueError(problem)
         self._secrets = set()
+        self._fragments = set()
         self._license = str(license)
         self.add_secret(self._license)
         if parts.password:
@@ -244,7 +256,8 @@ class PortaPlusClient:
     # -- secrets -------------------------------------------------------------
 
     def add_secret(self, value):
-        """Redact ``value`` (and its encoded forms) from every message from now on."""
+        """Redact ``value`` (and its encoded forms) from every message from now on, and every piece of
+        it of ``FRAGMENT_LENGTH`` characters or more from what a server sends back (see ``scrub``)."""
         if value is None or isinstance(value, bool):
             return
         if not isinstance(value, str):
@@ -254,7 +267,12 @@ class PortaPlusClient:
         forms = {value, quote(value, safe=""), quote(value), quote_plus(value), json.dumps(value)[1:-1], repr(value)[1:-1]}
         encoded = quote(value, safe="")
         forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded))
-        self._secrets.update(form for form in forms if form)
+        forms.discard("")
+        self._secrets.update(forms)
+        for form in forms:
+            lowered = form.lower()
+            self._fragments.update(lowered[start:start + FRAGMENT_LENGTH]
+                                   for start in range(len(lowered) - FRAGMENT_LENGTH + 1))
 
     def redact(self, text):
         """``text`` with every secret (and its percent-encoded forms) replaced by ``********``."""
@@ -266,6 +284,33 @@ class PortaPlusClient:
             if secret in text:
                 text = text.replace(secret, REDACTED)
         return text
+
+    def scrub(self, text):
+        """Text a server sent (an error body, an echoed path, a header) with every secret and every piece of
+        one of ``FRAGMENT_LENGTH`` characters or more, in any letter case, replaced by ``********``.
+
+        Any piece that long is covered by the secret's runs of ``FRAGMENT_LENGTH`` characters, so each run found
+        is masked and neighbouring masks merge; a server's decoding or splitting leaves nothing to read."""
+        text = self.redact(text)
+        if not self._fragments or len(text) < FRAGMENT_LENGTH:
+            return text
+        lowered = text.lower()
+        if len(lowered) != len(text):       # a letter whose lower case is longer: compare as sent
+            lowered = text
+        masked = bytearray(len(text))
+        fragments = self._fragments
+        for start in range(len(text) - FRAGMENT_LENGTH + 1):
+            if lowered[start:start + FRAGMENT_LENGTH] in fragments:
+                masked[start:start + FRAGMENT_LENGTH] = b"\x01" * FRAGMENT_LENGTH
+        if not any(masked):
+            return text
+        pieces, start = [], 0
+        for match in re.finditer(b"\x01+", bytes(masked)):
+            pieces.append(text[start:match.start()])
+            pieces.append(REDACTED)
+            start = match.end()
+        pieces.append(text[start:])
+        return "".join(pieces)
 
     # -- rendering -----------------------------------------------------------
 
@@ -333,18 +378,20 @@ class PortaPlusClient:
 
     def _http_error(self, route, response, data, cls=None, suffix=""):
         status = response.status_code
-        reason = response.reason or ""
+        scrub = self._scrub_served
+        reason = scrub(response.reason) or ""
         rs = _ci_get(data, "ResponseStatus")
-        error_code = _ci_get(rs, "ErrorCode") if isinstance(rs, dict) else None
-        server_message = _ci_get(rs, "Message") if isinstance(rs, dict) else None
+        error_code = scrub(_ci_get(rs, "ErrorCode")) if isinstance(rs, dict) else None
+        server_message = scrub(_ci_get(rs, "Message")) if isinstance(rs, dict) else None
         field_errors = []
         if isinstance(rs, dict):
-            for item in _ci_get(rs, "Errors") or []:
+            errors = _ci_get(rs, "Errors")
+            for item in errors if isinstance(errors, list) else []:
                 if isinstance(item, dict):
                     field_errors.append({
-                        "ErrorCode": _ci_get(item, "ErrorCode"),
-                        "FieldName": _ci_get(item, "FieldName"),
-                        "Message": _ci_get(item, "Message"),
+                        "ErrorCode": scrub(_ci_get(item, "ErrorCode")),
+                        "FieldName": scrub(_ci_get(item, "FieldName")),
+                        "Message": scrub(_ci_get(item, "Message")),
                     })
         label = error_code or reason
         detail = "%s %s" % (status, label) if label else str(status)
@@ -518,12 +565,18 @@ class PortaPlusClient:
             where = "the server"
         return "%s (%s)" % (reason, where)
 
+    def _scrub_served(self, value):
+        """A value the server sent, as text fit for a message (``scrub``), or None."""
+        if value is None:
+            return None
+        return self.scrub(value if isinstance(value, str) else json.dumps(value, default=str))
+
     def _not_the_api(self, route, response, what):
-        content_type = (response.headers.get("Content-Type") or "no content type").split(";")[0]
+        content_type = self._scrub_served((response.headers.get("Content-Type") or "no content type").split(";")[0])
         return self._error(
             NotTheApiError, route,
             "%s: %s answered %s %s with %s, %s; check url (and any path prefix in it)" % (
-                NOT_THE_API, self.url, response.status_code, response.reason or "", content_type, what),
+                NOT_THE_API, self.url, response.status_code, self._scrub_served(response.reason) or "", content_type, what),
             status=response.status_code)
 
     def _wait(self, seconds):

@@ -14,7 +14,6 @@ __metaclass__ = type
 
 import csv
 import datetime
-import glob
 import gzip
 import hashlib
 import io
@@ -22,6 +21,8 @@ import json
 import os
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_path
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.files import (  # noqa: F401 pylint: disable=unused-import
+    TempFile, check_dest as check_file_dest, default_mode, remove_stale_parts, temp_path, write_file)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, UTC, check_selection, format_utc, resolve_range
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import COLUMNS, CdrQuery, Summary, fetch_page, iter_cdrs, resolve_account
 
@@ -65,41 +66,9 @@ def manifest_path(dest):
     return dest + ".manifest.json"
 
 
-def temp_path(dest, pid=None):
-    directory, name = os.path.split(dest)
-    return os.path.join(directory, ".%s.%d.part" % (name, os.getpid() if pid is None else pid))
-
-
-def remove_stale_parts(dest):
-    """Delete the temporary files of earlier exports to ``dest`` whose process is gone (killed)."""
-    directory, name = os.path.split(dest)
-    removed = []
-    for path in glob.glob(os.path.join(glob.escape(directory), ".%s.*.part" % glob.escape(name))):
-        pid = path[:-len(".part")].rsplit(".", 1)[-1]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
-            continue
-        try:
-            os.remove(path)
-            removed.append(path)
-        except OSError:
-            pass
-    return removed
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    # A killed export whose parent was killed too can linger as a zombie until init reaps it:
-    # it holds no file any more, so its part file is stale.
-    try:
-        with open("/proc/%d/stat" % pid) as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+def has_manifest(dest):
+    """Whether a manifest beside ``dest`` says the collection wrote it (what ``force`` is needed to override)."""
+    return read_manifest(dest) is not None
 
 
 class ExportFile:
@@ -109,13 +78,14 @@ class ExportFile:
     file, and a killed process leaves only a ``.<name>.<pid>.part`` file, never a short ``dest``.
     """
 
-    def __init__(self, dest, fmt="csv", compress=False):
+    def __init__(self, dest, fmt="csv", compress=False, force=True):
         if fmt not in FORMATS:
             raise CdrInputError("format", "must be one of %s" % ", ".join(FORMATS), fmt)
         self.dest = dest
         self.format = fmt
         self.compress = compress
-        self.path = temp_path(dest)
+        # checked again just before the rename: never through a link, never over a special file
+        self._temp = TempFile(dest, "dest", force=force, written_by_us=has_manifest)
         self._raw = None
         self._hashing = None
         self._gzip = None
@@ -124,9 +94,13 @@ class ExportFile:
         self.sha256 = None
         self.size = None
 
+    @property
+    def path(self):
+        """The temporary file (None once committed)."""
+        return self._temp.path
+
     def __enter__(self):
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        self._raw = os.fdopen(descriptor, "wb")
+        self._raw = self._temp.__enter__().file
         self._hashing = _HashingWriter(self._raw)
         sink = io.BufferedWriter(self._hashing, buffer_size=1 << 20)
         if self.compress:
@@ -148,7 +122,10 @@ class ExportFile:
             self._text.write("".join(dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
                                      for record in records))
 
-    def _close(self):
+    def finish(self):
+        """Complete the temporary file: ``sha256`` and ``size`` are then known (for the manifest)."""
+        if self.sha256 is not None:
+            return
         self._text.flush()
         if self._gzip is not None:
             self._text.detach()
@@ -157,18 +134,14 @@ class ExportFile:
             self._sink.detach()
         else:
             self._text.detach().flush()
-        self._raw.flush()
-        os.fsync(self._raw.fileno())
-        self._raw.close()
+        self._temp.finish()
         self.sha256 = self._hashing.sha256.hexdigest()
         self.size = self._hashing.size
 
     def commit(self, mode=None):
         """Finish the file and rename it to ``dest`` (atomic on one file system)."""
-        self._close()
-        os.chmod(self.path, mode if mode is not None else _default_mode(self.dest))
-        os.rename(self.path, self.dest)
-        self.path = None
+        self.finish()
+        self._temp.commit(mode)
 
     def __exit__(self, exc_type, exc, traceback):
         if self.path is not None:
@@ -178,21 +151,7 @@ class ExportFile:
                         stream.close()
                 except (OSError, ValueError):
                     pass
-            try:
-                os.remove(self.path)
-            except OSError:
-                pass
-        return False
-
-
-def _default_mode(dest):
-    """Keep the mode of the file being replaced; a new file gets 0666 less the umask."""
-    try:
-        return os.stat(dest).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return self._temp.__exit__(exc_type, exc, traceback)
 
 
 def file_sha256(path):
@@ -204,14 +163,9 @@ def file_sha256(path):
 
 
 def write_manifest(dest, manifest):
-    """The manifest beside ``dest``, written atomically like the export itself."""
-    path = manifest_path(dest)
-    partial = temp_path(path)
-    with open(partial, "w") as handle:
-        json.dump(manifest, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    os.chmod(partial, _default_mode(dest))
-    os.rename(partial, path)
+    """The manifest beside ``dest``, written the safe way like the export itself (a manifest is ours by its name)."""
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    write_file(manifest_path(dest), data, option="dest", force=True, mode=default_mode(dest))
 
 
 def read_manifest(dest):
@@ -236,8 +190,9 @@ def up_to_date(dest, export):
 
 # -- the export module ---------------------------------------------------------------------------
 
-def check_dest(dest):
-    """``dest`` as an absolute path in an existing, writable directory, or CdrInputError."""
+def check_dest(dest, force=False):
+    """``dest`` as an absolute path in an existing, writable directory, or an input error: never a link, a
+    special file, or a file the collection did not write (no manifest) unless ``force``."""
     if not dest:
         raise CdrInputError("dest", "must not be empty")
     check_path("dest", dest)
@@ -249,6 +204,8 @@ def check_dest(dest):
         raise CdrInputError("dest", "its directory %s does not exist" % directory, dest)
     if not os.access(directory, os.W_OK | os.X_OK):
         raise CdrInputError("dest", "its directory %s is not writable" % directory, dest)
+    check_file_dest("dest", path, force=force, written_by_us=has_manifest)
+    check_file_dest("dest", manifest_path(path), force=True)
     return path
 
 
@@ -259,7 +216,7 @@ def export_cdrs(client, params, check_mode=False):
     fmt = params.get("format") or "csv"
     if fmt not in FORMATS:
         raise CdrInputError("format", "must be one of %s" % ", ".join(FORMATS), fmt)
-    dest = check_dest(params["dest"])
+    dest = check_dest(params["dest"], force=bool(params.get("force")))
     compress = bool(params.get("compress"))
 
     i_account = resolve_account(client, account, customer)[0] if account is not None else None
@@ -281,13 +238,15 @@ def export_cdrs(client, params, check_mode=False):
 
     remove_stale_parts(dest)
     summary = Summary()
-    with ExportFile(dest, fmt, compress) as out:
+    with ExportFile(dest, fmt, compress, force=bool(params.get("force"))) as out:
         for records in iter_cdrs(client, query, first=first, prefetch=True):
             out.write(records)
             summary.add(records)
+        out.finish()
+        # the manifest first: a run killed between the two renames leaves a file the next run knows as its own
+        write_manifest(dest, {"export": export, "summary": summary.as_dict(), "sha256": out.sha256, "size": out.size,
+                              "written": format_utc(datetime.datetime.now(UTC)), "columns": list(COLUMNS)})
         out.commit()
-    write_manifest(dest, {"export": export, "summary": summary.as_dict(), "sha256": out.sha256, "size": out.size,
-                          "written": format_utc(datetime.datetime.now(UTC)), "columns": list(COLUMNS)})
     result.update(summary.as_dict())
     result.update(changed=True, sha256=out.sha256)
     return result

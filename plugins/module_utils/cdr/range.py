@@ -114,8 +114,8 @@ def parse_bound(option, value, zone, now, end=False):
     match = _RELATIVE.match(lowered)
     if match:
         sign, amount, unit = match.groups()
-        delta = datetime.timedelta(seconds=int(amount) * _UNITS[unit])
         try:
+            delta = datetime.timedelta(seconds=int(amount) * _UNITS[unit])
             return now - delta if sign == "-" else now + delta
         except OverflowError:
             raise CdrInputError(option, "is too far from now", value)

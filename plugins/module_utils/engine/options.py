@@ -15,10 +15,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import math
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -49,7 +51,13 @@ ACTION_GROUP = "group/portaplus.softswitch.api"
 
 
 def connection_argument_spec():
-    """AnsibleModule ``argument_spec`` entries for the connection options (a new dict each call)."""
+    """AnsibleModule ``argument_spec`` entries for the connection options (a new dict each call).
+
+    ``url`` becomes ``no_log`` when the URL this module run receives carries user-info: AnsibleModule then
+    masks it in every result, ``invocation.module_args`` included, even when another option fails argument
+    validation before any of our code runs (at -vvvv a failure shows the module's arguments). The run
+    still fails: ``client_kwargs`` refuses user-info.
+    """
     spec = {}
     for name, option in CONNECTION_OPTIONS.items():
         entry = {"type": option["type"]}
@@ -62,7 +70,25 @@ def connection_argument_spec():
         if option.get("env"):
             entry["fallback"] = (env_fallback, [option["env"]])
         spec[name] = entry
+    if _given_url_has_user_info():
+        spec["url"]["no_log"] = True
     return spec
+
+
+def _given_url_has_user_info():
+    """Whether the url this module run receives (its argument, else PORTAPLUS_URL) carries user-info."""
+    if basic._ANSIBLE_ARGS is None:  # pylint: disable=protected-access
+        return False        # not a module run (a unit test, the documentation tools): no arguments to read
+    try:
+        url = (basic._load_params() or {}).get("url")  # pylint: disable=protected-access
+    except Exception:  # pylint: disable=broad-except
+        return False        # AnsibleModule reports unreadable arguments itself
+    if url is None:
+        url = os.environ.get(CONNECTION_OPTIONS["url"]["env"])
+    try:
+        return url_user_info(url or "") is not None
+    except ValueError:
+        return "@" in u"%s" % url
 
 
 def url_user_info(url):
@@ -210,6 +236,7 @@ def check_given_options(plugin, given):
     if not given:
         return
     definitions = plugin.option_definitions or {}
+    check_known_options(definitions, given)
     errors = []
     for name, value in given.items():
         try:
@@ -218,6 +245,25 @@ def check_given_options(plugin, given):
             errors.append(str(exc))
     if errors:
         raise ConnectionOptionError("; ".join(errors))
+
+
+#: The longest option name a message repeats (a key may be anything a user's file holds).
+_NAME_SHOWN = 60
+
+
+def check_known_options(definitions, given):
+    """Refuse names that are not options of the plugin (``definitions``): ansible-core drops them silently,
+    and a misspelt filter (``outgoing_onyl``, ``customer`` for ``customers``) would widen the result.
+    Raises ``ConnectionOptionError`` naming each one, with the closest option; values are never shown."""
+    known = sorted(name for name in definitions if not name.startswith("_"))
+    problems = []
+    for name in sorted(set(given) - set(definitions), key=str):
+        text = u"%s" % (name,)
+        shown = text if len(text) <= _NAME_SHOWN else text[:_NAME_SHOWN] + "..."
+        close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
+        problems.append("unknown option '%s'%s" % (shown, " (did you mean '%s'?)" % close[0] if close else ""))
+    if problems:
+        raise ConnectionOptionError("%s; the options are %s" % ("; ".join(problems), ", ".join(known)))
 
 
 def client_from_plugin(plugin, given=None, **client_options):
