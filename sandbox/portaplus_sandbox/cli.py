@@ -159,7 +159,8 @@ class _Sandbox:
             traffic = TrafficSettings(per_minute=args.traffic,
                                       duration_s=args.call_duration_s,
                                       random_seed=args.random_seed)
-            app = SandboxApp(store, faults, cdr_page_size=args.cdr_page_size, traffic=traffic)
+            self.app = app = SandboxApp(store, faults, cdr_page_size=args.cdr_page_size,
+                                        traffic=traffic)
             if traffic.per_minute > 0:
                 app.switch.start()
             self.server = make_server(args.host, port, app, threaded=True,
@@ -171,6 +172,8 @@ class _Sandbox:
         print(f"listening on {self.url}", flush=True)
 
     def close(self) -> None:
+        if getattr(self, "app", None) is not None:
+            self.app.switch.stop()              # before the database file goes away
         if getattr(self, "server", None) is not None:
             self.server.server_close()
         if self._temp_dir is not None:

@@ -131,3 +131,30 @@ def test_the_license_is_in_no_event_log_line_or_audit_line(guard_run):
     assert "call_started" in guard_run["output"] and "concurrent_calls" in guard_run["output"]
     assert DEMO_LICENSE not in guard_run["output"]
     assert DEMO_LICENSE not in guard_run["audit"]
+
+
+def test_the_asr_summary_is_written_only_below_the_threshold(sandbox, tmp_path):
+    """The ASR watch's playbook, run as its rulebook would with a failed call's CDR event."""
+    for _ in range(2):                      # ended in the second they started: failed (0 s) calls
+        sandbox.end_call(sandbox.start_call("441632960001", "442071234567", duration_s=60)["call_id"])
+    answered = sandbox.start_call("441632960001", "33123456789", duration_s=1)
+    wait_for(lambda: [c for c in sandbox.call_log()["calls"] if c["call_id"] == answered["call_id"]
+                      and c["cdr_id"]], 15, "the answered call's CDR", lambda: "")
+    summary = tmp_path / "asr.jsonl"
+    event = {"ansible_eda": {"event": {"type": "cdr", "cdr": {"customer": 1001, "failed": True}}},
+             "summary_file": str(summary)}
+
+    def run(min_asr):
+        extra = dict(event, min_asr=min_asr)
+        return subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+                               "portaplus.softswitch.asr_summary", "-e", json.dumps(extra)],
+                              env=playbook_env(sandbox.url), capture_output=True, text=True, timeout=300)
+    above = run(1.01)                       # an ASR is never above 1: a summary
+    assert above.returncode == 0, above.stdout + above.stderr
+    [line] = [json.loads(text) for text in summary.read_text().splitlines()]
+    assert line["customer"] == 1001 and line["calls"] >= 3 and line["min_asr"] == 1.01
+    assert line["answered"] < line["calls"] and line["asr"] == round(line["answered"] / line["calls"], 3)
+    below = run(0)                          # nothing is below 0: no new line
+    assert below.returncode == 0, below.stdout + below.stderr
+    assert len(summary.read_text().splitlines()) == 1
+    assert DEMO_LICENSE not in above.stdout + below.stdout + summary.read_text()
