@@ -262,3 +262,16 @@ def test_paths_and_texts_are_checked_naming_the_option(option, value):
 def test_good_paths_and_texts_pass():
     check_report_options(GOOD_OPTIONS)
     assert os.path.isdir("/tmp")
+
+
+def test_the_benchmark_runs_and_checks_its_totals_against_the_plain_script(tmp_path):
+    """benchmarks/cdr_report.py at a tiny size: it runs, the totals agree, and it writes its section."""
+    import subprocess
+    import sys
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, os.path.join(repo, "benchmarks", "cdr_report.py")], capture_output=True,
+                          text=True, timeout=300, check=False,
+                          env=dict(os.environ, BENCH_CDR_REPORT_SIZES="300,600", BENCH_RESULTS=str(tmp_path)))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    section = (tmp_path / "cdr_report.md").read_text()
+    assert "| 600 |" in section and "baseline / report" in section

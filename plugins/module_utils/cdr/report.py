@@ -224,7 +224,7 @@ svg{display:block;width:100%;max-width:46rem;height:auto}svg text{font-size:11px
 .bar{fill:#2f6fae}.bar.alt{fill:#d9822b}.bar.in{fill:#6b8e23}.axis{stroke:#8795a5;stroke-width:1}
 .wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem;width:100%}
-th,td{padding:.2rem .4rem;border-bottom:1px solid #e3e8ee;text-align:right;vertical-align:top}
+th,td{padding:.2rem .4rem;border-bottom:1px solid #e3e8ee;text-align:right;vertical-align:top;overflow-wrap:normal}
 th:first-child,td:first-child{text-align:left}
 td.name{text-align:left}
 .empty{color:#4a5563;font-style:italic}

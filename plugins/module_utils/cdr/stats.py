@@ -27,11 +27,9 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range imp
 
 try:
     import phonenumbers
-    from phonenumbers import geocoder
     HAS_PHONENUMBERS = True
 except ImportError:  # destinations degrade to dialled prefixes, and the figures say so
     phonenumbers = None
-    geocoder = None
     HAS_PHONENUMBERS = False
 
 DIRECTIONS = ("outgoing", "incoming")
@@ -103,49 +101,76 @@ class Destinations:
         self.by_country = bool(use_phonenumbers and HAS_PHONENUMBERS)
         self.note = None if self.by_country else PREFIX_NOTE % prefix_digits
         self.names = {"??": "Unknown"}
-        self._cache = {}
+        self._heads = {}   # first three digits -> (calling code length, country or None when shared)
+        self._cache = {}   # prefix that decides the country -> key
 
     def country(self, number):
         """A short key (ISO 3166 code such as ``GB``, or ``+4420`` without phonenumbers); ``??`` unknown."""
-        cache = self._cache
-        key = number[:8]
-        found = cache.get(key)
+        if number[:1] == "+":
+            digits = number[1:]
+        elif number[:2] == "00":
+            digits = number[2:]
+        else:
+            digits = number
+        if not self.by_country:
+            return self._prefix(digits)
+        head = self._heads.get(digits[:3])
+        if head is None:
+            head = self._head(digits)
+        length, region = head
+        if region is not None:
+            return region
+        key = digits[:length + 4]          # a calling code several countries share (+1, +44, +7...)
+        found = self._cache.get(key)
         if found is None:
-            found = self._lookup(number)
-            if len(cache) < 100000:
-                cache[key] = found
+            found = self._parse(digits)
+            if len(self._cache) < 100000:
+                self._cache[key] = found
         return found
 
-    def _lookup(self, number):
-        digits = (number or "").strip()
-        if digits.startswith("+"):
-            digits = digits[1:]
-        elif digits.startswith("00"):
-            digits = digits[2:]
-        if not _DIGITS.match(digits):
+    def _prefix(self, digits):
+        key = digits[:self.prefix_digits]
+        found = self._cache.get(key)
+        if found is None:
+            found = "+" + key if _DIGITS.match(digits) else "??"
+            self.names.setdefault(found, "+%s..." % key if found != "??" else "Unknown")
+            if len(self._cache) < 100000:
+                self._cache[key] = found
+        return found
+
+    def _head(self, digits):
+        """``(calling code length, country or None when the code is shared)`` of the first three digits."""
+        head = (0, "??")
+        if _DIGITS.match(digits):
+            for length in (1, 2, 3):
+                regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:length]), ())
+                if regions:
+                    shared = len(regions) > 1 or regions[0] == "001"
+                    head = (length, None if shared else self._named(regions[0]))
+                    break
+        if len(digits) >= 3 and head[1] != "??":
+            self._heads[digits[:3]] = head
+        return head
+
+    def _parse(self, digits):
+        try:
+            parsed = phonenumbers.parse("+" + digits[:15], None)
+        except phonenumbers.NumberParseException:
             return "??"
-        if not self.by_country:
-            key = "+" + digits[:self.prefix_digits]
-            self.names.setdefault(key, "+%s..." % digits[:self.prefix_digits])
-            return key
-        regions = ()
-        for length in (1, 2, 3):
-            regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:length]), ())
-            if regions:
-                break
-        if not regions:
-            return "??"
-        if len(regions) == 1 and regions[0] != "001":
+        region = phonenumbers.region_code_for_number(parsed)
+        if region is None:
+            regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(parsed.country_code) or ("??",)
             region = regions[0]
-        else:
-            try:
-                parsed = phonenumbers.parse("+" + digits[:15], None)
-            except phonenumbers.NumberParseException:
-                return "??"
-            region = phonenumbers.region_code_for_number(parsed) or regions[0]
+        return self._named(region) if region != "??" else region
+
+    def _named(self, region):
+        if region in ("001", "??"):
+            self.names.setdefault(region, "International networks" if region == "001" else "Unknown")
+            return region
         if region == "001":
             self.names.setdefault(region, "International networks")
         elif region not in self.names:
+            from phonenumbers import geocoder       # its country names load in a second or two: only when needed
             example = phonenumbers.example_number(region)
             name = geocoder.country_name_for_number(example, "en") if example is not None else ""
             self.names[region] = name or region
