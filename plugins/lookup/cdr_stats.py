@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: cdr_stats
 short_description: Call metrics (ASR, ACD, minutes, cost...) of a Porta Plus 2 customer or account for a date range
-version_added: 0.3.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
