@@ -232,10 +232,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, resolve_zone
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import (
-    CdrReportError, build_stats, check_report_options, period_of, plain_totals, read_context, render_html,
-    render_overview, report_figures)
+    TEXT_MAX_LENGTH, CdrReportError, build_stats, check_report_options, period_of, plain_totals, read_context,
+    render_html, render_overview, report_figures)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.stats import plain, zone_label
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError, check_path, check_text
 
 
 def customer_page(params):
@@ -251,7 +251,8 @@ def overview_page(params):
     rows, customers = [], {}
     for index, item in enumerate(params["overview"]):
         option = "overview[%d].src" % index
-        check_report_options({"src": item["src"], "title": item["name"]})
+        check_path(option, item["src"])
+        check_text("overview[%d].name" % index, item["name"], TEXT_MAX_LENGTH)
         context = read_context(item["src"])
         figures = build_stats(item["src"], tzinfo, context, params["destination_digits"], option=option).figures()
         rows.append(dict(item, figures=figures, currency=(context or {}).get("currency")))

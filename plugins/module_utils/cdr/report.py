@@ -333,12 +333,13 @@ def _tile(metric, label, shown, exact, delta=""):
             '<div class="label">%s</div>%s</div>' % (metric, escape(str(exact)), escape(shown), escape(label), delta))
 
 
-def _delta(current, previous, points=False):
-    """The change against the previous period: percent for counts and amounts, points for ASR."""
+def _delta(current, previous, points=False, shown=str):
+    """The change against the previous period: percent for counts and amounts, points for ASR;
+    ``shown`` writes the previous value as the tile writes the current one."""
     if previous is None:
         return ""
     if current is None or (not points and not previous):
-        return '<div class="delta">previous: %s</div>' % escape("-" if previous is None else str(previous))
+        return '<div class="delta">previous: %s</div>' % escape(shown(previous))
     change = Decimal(current) - Decimal(previous)
     if points:
         text = "%+.1f pts" % change
@@ -346,7 +347,7 @@ def _delta(current, previous, points=False):
         text = "%+.1f %%" % (change * 100 / Decimal(previous))
     css = "up" if change > 0 else ("down" if change < 0 else "")
     return '<div class="delta"><span class="%s">%s</span> vs previous (%s)</div>' % (
-        css, escape(text), escape(str(previous)))
+        css, escape(text), escape(shown(previous)))
 
 
 _METRIC_HEADERS = ["Calls", "Answered", "ASR", "Minutes", "ACD", "Cost"]
@@ -393,17 +394,18 @@ def render_html(figures, title, period="", currency=None, csv_name="", previous=
         '<p class="meta">%s</p>' % ("Change against the previous period of the same length." if previous else
                                     "No previous period to compare with."),
         '<div class="tiles">',
-        _tile("calls", "calls", _num(totals["calls"]), totals["calls"], _delta(totals["calls"], prev("calls"))),
+        _tile("calls", "calls", _num(totals["calls"]), totals["calls"],
+              _delta(totals["calls"], prev("calls"), shown=_num)),
         _tile("asr", "ASR (answered / calls)", _pct(totals["asr"]), "" if totals["asr"] is None else totals["asr"],
-              _delta(totals["asr"], prev("asr"), points=True)),
+              _delta(totals["asr"], prev("asr"), points=True, shown=_pct)),
         _tile("minutes", "minutes", _num(totals["minutes"]), totals["minutes"],
-              _delta(totals["minutes"], prev("minutes"))),
+              _delta(totals["minutes"], prev("minutes"), shown=_num)),
         _tile("acd", "ACD (min:s per answered call)", _acd(totals["acd"]),
-              "" if totals["acd"] is None else totals["acd"], _delta(totals["acd"], prev("acd"))),
+              "" if totals["acd"] is None else totals["acd"], _delta(totals["acd"], prev("acd"), shown=_acd)),
         _tile("cost", "cost" + unit, _money(totals["cost"]) + unit, totals["cost"],
-              _delta(totals["cost"], prev("cost"))),
+              _delta(totals["cost"], prev("cost"), shown=_money)),
         _tile("failed", "failed calls", _num(totals["failed"]), totals["failed"],
-              _delta(totals["failed"], prev("failed"))),
+              _delta(totals["failed"], prev("failed"), shown=_num)),
         "</div></section>",
     ]
 
