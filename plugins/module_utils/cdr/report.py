@@ -312,8 +312,8 @@ def _heat_map(caption, week):
     for hour in range(0, 24, 2):
         parts.append('<text x="%d" y="%d" text-anchor="middle">%02d</text>' % (left + hour * size + size // 2, 12, hour))
     for day, cells in enumerate(week):
-        parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 4, top + day * size + 13,
-                                                                           WEEKDAYS[day]))
+        parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>'
+                     % (left - 4, top + day * size + 13, WEEKDAYS[day]))
         for hour, cell in enumerate(cells):
             share = cell["calls"] / float(peak)
             parts.append('<rect x="%d" y="%d" width="%d" height="%d" fill="rgb(%d,%d,%d)" data-value="%d">'
@@ -499,8 +499,8 @@ def render_overview(title, rows, period="", zone="UTC"):
             else escape(row["name"])
         cells = [link, escape(str(row["customer"]))] + [escape(cell) for cell in _metric_cells(totals)[:5]]
         cells.append(escape("%s %s" % (_money(totals["cost"]), row.get("currency") or "")).strip())
-        body.append("<tr data-customer=\"%s\">%s</tr>" % (escape(str(row["customer"])),
-                                                           "".join("<td>%s</td>" % cell for cell in cells)))
+        body.append("<tr data-customer=\"%s\">%s</tr>"
+                    % (escape(str(row["customer"])), "".join("<td>%s</td>" % cell for cell in cells)))
     head = "".join("<th scope=\"col\">%s</th>" % escape(h) for h in ["Customer", "ID"] + _METRIC_HEADERS)
     html.append('<section id="customers"><h2>Customers</h2><div class="wrap"><table id="table-customers"><thead><tr>%s'
                 '</tr></thead><tbody>%s</tbody></table></div></section>' % (head, "".join(body)))
