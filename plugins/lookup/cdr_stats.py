@@ -129,6 +129,8 @@ class LookupModule(LookupBase):
         except ConnectionOptionError as exc:
             raise AnsibleError("portaplus.softswitch.cdr_stats: %s" % exc)
         try:
+            if [term for term in terms or [] if term not in (None, "")]:
+                raise CdrInputError("customer", "give the customer with customer= (or account=), not as a term")
             with client:
                 return [self._figures(client)]
         except (CdrInputError, PortaPlusError) as exc:
