@@ -24,6 +24,9 @@ description:
   - Idempotent. Beside O(dest) the module writes C(<dest>.manifest.json), recording the export (customer or account,
     range in UTC, filters, format, server URL) and the file's size and SHA-256. When O(dest) still holds exactly
     that export, nothing is fetched and the task reports C(changed=false); O(force=true) exports again.
+  - A period that has not ended yet (its end is after now) is always exported again, since it may have gained calls.
+  - The manifest also records what a report needs besides the records - the customer's name and currency (the
+    currency of C(charged_amount)) and the names of its accounts - under C(context).
   - Offsets and V(now) in O(from_date) and O(to_date) change from run to run, so an export using them is redone each
     time; use dates or named periods for idempotent exports.
   - The range, the time zone, O(format) and O(dest) are checked before any request is sent.
@@ -54,6 +57,23 @@ options:
     type: str
     choices: [csv, jsonl]
     default: csv
+  csv_formulas:
+    description:
+      - Caller IDs and other texts come from outside (anyone can call with any CLI). A CSV cell that a spreadsheet would
+        evaluate as a formula - one starting with C(=), C(@), a tab or a carriage return, or with C(+) or C(-) unless it
+        is a number or an E.164 number such as C(+441632960001) - is written with a leading C(') by default
+        (V(neutralise)), so the spreadsheet shows it as text.
+      - V(raw) writes every cell as it is. The manifest records which under C(export.csv_formulas).
+      - Only for O(format=csv).
+    type: str
+    choices: [neutralise, raw]
+    default: neutralise
+  previous_period:
+    description:
+      - Export the period of the same length that ends where the range of O(from_date) and O(to_date) begins, for
+        comparisons (the C(portaplus.softswitch.cdr_report) role uses it for the change against the previous period).
+    type: bool
+    default: false
   compress:
     description:
       - Compress the file with gzip (name O(dest) accordingly, for example C(calls.csv.gz)).
@@ -61,7 +81,7 @@ options:
     default: false
   force:
     description:
-      - Export again even when O(dest) already holds this export.
+      - Export again even when O(dest) already holds this export (whose period has ended).
     type: bool
     default: false
 seealso:
@@ -94,6 +114,15 @@ EXAMPLES = r'''
     format: jsonl
     compress: true
     dest: /tmp/441632960001-2026-10.jsonl.gz
+
+- name: The 31 days before October, CSV cells written exactly as the API gave them (no formula neutralising)
+  portaplus.softswitch.cdr_export:
+    customer: 1001
+    from_date: "2026-10"
+    to_date: "2026-10"
+    previous_period: true
+    csv_formulas: raw
+    dest: /tmp/acme-before-2026-10.csv
 
 - name: Only the customer-level records of the last 24 hours, exported again even if unchanged
   portaplus.softswitch.cdr_export:
@@ -177,6 +206,8 @@ def main():
         dest=dict(type="path", required=True),
         format=dict(type="str", default="csv", choices=["csv", "jsonl"]),
         compress=dict(type="bool", default=False),
+        csv_formulas=dict(type="str", default="neutralise", choices=["neutralise", "raw"]),
+        previous_period=dict(type="bool", default=False),
         force=dict(type="bool", default=False),
     )
     module = AnsibleModule(argument_spec=argument_spec, required_one_of=[("customer", "account")],

@@ -9,20 +9,28 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: cdr_report
-short_description: Render a CDR export as one self-contained HTML report with charts
+short_description: Render a CDR export as one self-contained HTML report operators act on, or a reseller overview
 version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
-  - Reads a CSV written by M(portaplus.softswitch.cdr_export) and writes one HTML file that a person opens in a browser
-    or prints - totals (calls, minutes, cost, share of failed calls), calls and minutes per day, the top accounts by
-    minutes and by cost, the top destinations (dialled number prefixes) and the busiest hours of the day.
-  - The file is self-contained - inline CSS and inline SVG charts, no JavaScript, no fonts or images, nothing fetched
-    from the network - so it can be mailed, archived and printed as it is.
-  - Every chart has a table with the same figures beside it; each total carries its exact value in a C(data-value)
-    attribute.
-  - Minutes are the durations' sum divided by 60, rounded to 0.1; costs are the sum of C(charged_amount), shown to
-    0.01. Calls are grouped by day and hour in O(timezone).
+  - Reads a CSV written by M(portaplus.softswitch.cdr_export) in one streaming pass (constant memory whatever the number
+    of calls) and writes one HTML page that a person opens in a browser or prints - headline tiles (calls, ASR, minutes,
+    ACD, cost, failed calls) with the change against the previous period (O(previous_src)), incoming vs outgoing, calls,
+    ASR and ACD for every day of the period (days without calls shown as zeros), failed calls by Q.850 cause, the top
+    outgoing destinations by country, the accounts by name and ID, and a day-of-week x hour heat map.
+  - ASR is answered calls / calls, in percent; ACD the average length of an answered call; minutes the durations' sum
+    divided by 60, rounded to 0.1; costs the sum of C(charged_amount).
+  - Destination countries come from the Python package C(phonenumbers) on the host that runs the module; without it
+    destinations are dialled prefixes of O(destination_digits) digits and the page says so.
+  - The period's days, the currency and the account names come from the manifest that
+    M(portaplus.softswitch.cdr_export) writes beside the CSV (C(<src>.manifest.json)); without one the days run from
+    the first to the last call and the page says that the currency is not recorded.
+  - With O(overview), writes instead the reseller's page - one row per customer with the same headline figures and a
+    link to each customer's report.
+  - The file is self-contained - inline CSS and inline SVG charts, no JavaScript, no fonts or images, nothing fetched;
+    its Content-Security-Policy forbids scripts and remote loads, and every text from the records is escaped. Every
+    chart has a table with its numbers; each headline carries its exact value in a C(data-value) attribute.
   - Idempotent. The page holds no time stamp, so the same CSV and options give the same file and C(changed=false).
   - Makes no request to the API; the C(portaplus.softswitch.cdr_report) role runs M(portaplus.softswitch.cdr_export)
     first.
@@ -37,9 +45,16 @@ options:
   src:
     description:
       - The CSV file written by M(portaplus.softswitch.cdr_export) (uncompressed, in its default CSV format).
-      - It needs the columns C(connect_time), C(account_id), C(cld), C(duration), C(charged_amount) and C(failed).
+      - It needs the columns C(connect_time), C(account_id), C(cld), C(duration), C(charged_amount), C(failed),
+        C(disconnect_cause) and C(call_type), in UTF-8.
+      - One of O(src) and O(overview) is required.
     type: path
-    required: true
+  previous_src:
+    description:
+      - The CSV of the previous period of the same length (M(portaplus.softswitch.cdr_export) with
+        O(portaplus.softswitch.cdr_export#module:previous_period=true)); the headline tiles then show the change
+        against it.
+    type: path
   dest:
     description:
       - The HTML file to write. Its directory must exist.
@@ -50,8 +65,9 @@ options:
     required: true
   force:
     description:
-      - Replace an existing O(dest) that this module did not write (a page without its generator mark).
-      - Links and special files are refused even then.
+      - Write the page even when O(dest) already holds it (the result is then C(changed=true)).
+      - Also replaces an existing O(dest) that this module did not write (a page without its generator mark);
+        without O(force), such a file is refused. Links and special files are refused even then.
     type: bool
     default: false
   title:
@@ -61,33 +77,58 @@ options:
     default: Call report
   period:
     description:
-      - The period the records cover, shown under the title as given (for example V(2026-10-01 to 2026-10-31)).
+      - The period shown under the title as given (for example V(2026-10)); by default the period's first and last days.
       - At most 300 characters without control characters, as O(title).
     type: str
     default: ""
   currency:
     description:
-      - The currency shown after costs (for example V(GBP)).
+      - The currency the amounts must be in, as a check; the task fails when the customer's currency recorded by
+        M(portaplus.softswitch.cdr_export) is another one, or when O(src) has no manifest recording it.
+      - The page always shows the recorded currency; this option never relabels amounts.
     type: str
-    default: ""
   top:
     description:
-      - How many accounts and destinations the top lists show.
+      - How many destinations and accounts the charts show (the table of every account shows them all).
     type: int
     default: 10
   timezone:
     description:
       - The time zone of the days and hours in the report, as an IANA name (V(Europe/London)), V(UTC) or a fixed
-        offset (V(+02:00)). The CSV's times are UTC.
+        offset (V(+02:00), V(UTC+2), V(+2)) - the forms O(portaplus.softswitch.cdr_export#module:timezone) takes.
+        The CSV's times are UTC.
     type: str
     default: UTC
   destination_digits:
     description:
-      - How many leading digits of the dialled number (C(cld)) make a destination.
+      - How many leading digits of the dialled number (C(cld)) make a destination when C(phonenumbers) is not installed.
     type: int
     default: 4
+  overview:
+    description:
+      - Write the reseller overview instead of one customer's report - one row per item, in the order given.
+    type: list
+    elements: dict
+    suboptions:
+      customer:
+        description: The customer's id.
+        type: int
+        required: true
+      name:
+        description: The customer's name.
+        type: str
+        required: true
+      src:
+        description: The customer's CSV, as O(src).
+        type: path
+        required: true
+      report:
+        description: The customer's report, linked from its row (a path relative to O(dest), or a URL).
+        type: str
 seealso:
   - module: portaplus.softswitch.cdr_export
+  - plugin: portaplus.softswitch.cdr_stats
+    plugin_type: lookup
 '''
 
 EXAMPLES = r'''
@@ -98,9 +139,18 @@ EXAMPLES = r'''
     to_date: last_month
     dest: /tmp/acme-last-month.csv
 
+- name: And the month before, for the change against it
+  portaplus.softswitch.cdr_export:
+    customer: 1001
+    from_date: last_month
+    to_date: last_month
+    previous_period: true
+    dest: /tmp/acme-last-month.previous.csv
+
 - name: Render them for people
   portaplus.softswitch.cdr_report:
     src: /tmp/acme-last-month.csv
+    previous_src: /tmp/acme-last-month.previous.csv
     dest: /tmp/acme-last-month.html
     title: Acme Ltd - calls of last month
     period: last month
@@ -108,11 +158,22 @@ EXAMPLES = r'''
     top: 5
     destination_digits: 3
     timezone: Europe/London
+    force: true
   register: report
 
 - name: Show the figures
   ansible.builtin.debug:
-    msg: "{{ report.totals.calls }} calls, {{ report.totals.minutes }} minutes, {{ report.totals.cost }} GBP"
+    msg: "{{ report.totals.calls }} calls, ASR {{ report.totals.asr }} %, {{ report.totals.minutes }} minutes"
+
+- name: A reseller's page linking to the customer's report
+  portaplus.softswitch.cdr_report:
+    dest: /tmp/overview.html
+    title: All customers - last month
+    overview:
+      - customer: 1001
+        name: Acme Ltd
+        src: /tmp/acme-last-month.csv
+        report: acme-last-month.html
 '''
 
 RETURN = r'''
@@ -121,8 +182,13 @@ dest:
   returned: always
   type: str
   sample: /tmp/acme-last-month.html
+currency:
+  description: The currency of the amounts, as recorded by M(portaplus.softswitch.cdr_export); null when not recorded.
+  returned: success, without O(overview)
+  type: str
+  sample: GBP
 totals:
-  description: The totals shown at the top of the page.
+  description: The headline figures of the page (of the whole overview with O(overview)).
   returned: success
   type: dict
   contains:
@@ -130,89 +196,125 @@ totals:
       description: Number of calls (records).
       type: int
       sample: 73
+    answered:
+      description: Number of answered calls (not failed).
+      type: int
+      sample: 68
     failed:
       description: Number of failed calls.
       type: int
       sample: 5
-    failed_share:
-      description: Failed calls as a percentage of all calls, rounded to 0.1.
+    asr:
+      description: Answered calls as a percentage of all calls, rounded to 0.1; null without calls.
       type: float
-      sample: 6.8
+      sample: 93.2
     minutes:
       description: Sum of the durations in minutes, rounded to 0.1.
       type: float
       sample: 212.4
+    acd:
+      description: Average minutes of an answered call, rounded to 0.01; null without answered calls.
+      type: float
+      sample: 3.12
     cost:
       description: Sum of C(charged_amount).
       type: float
       sample: 4.1234
+    seconds:
+      description: Sum of the durations in seconds.
+      type: int
+      sample: 12744
+customers:
+  description: With O(overview), each customer's headline figures by customer id.
+  returned: success, with O(overview)
+  type: dict
+  sample: {"1001": {"calls": 73, "asr": 93.2}}
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, resolve_zone
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import (
-    CdrReportError, check_report_options, plain_totals, read_csv, render_html, summarize, zone)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.files import (
-    check_dest, file_content, starts_with, write_file)
+    TEXT_MAX_LENGTH, CdrReportError, build_stats, check_report_options, period_of, plain_totals, read_context,
+    render_html, render_overview, report_figures)
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.stats import plain, zone_label
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError, check_path, check_text
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.files import check_dest, file_content, starts_with, write_file
 
 #: In the head of every page this module writes: an existing dest without it is someone else's file.
 GENERATOR = b'<meta name="generator" content="portaplus.softswitch.cdr_report">'
 
 
+def customer_page(params):
+    _tzinfo, context, currency, figures, previous = report_figures(params)
+    period = params["period"] or period_of(figures)
+    page = render_html(figures, params["title"], period, currency=currency, csv_name=os.path.basename(params["src"]),
+                       previous=previous, accounts=(context or {}).get("accounts"), top=params["top"])
+    return page, {"totals": plain_totals(figures), "currency": currency}
+
+
+def overview_page(params):
+    tzinfo = resolve_zone(params.get("timezone") or "UTC")
+    rows, customers = [], {}
+    for index, item in enumerate(params["overview"]):
+        option = "overview[%d].src" % index
+        check_path(option, item["src"])
+        check_text("overview[%d].name" % index, item["name"], TEXT_MAX_LENGTH)
+        context = read_context(item["src"])
+        figures = build_stats(item["src"], tzinfo, context, params["destination_digits"], option=option).figures()
+        rows.append(dict(item, figures=figures, currency=(context or {}).get("currency")))
+        customers[str(item["customer"])] = plain_totals(figures)
+    page = render_overview(params["title"], rows, params["period"] or "", zone=zone_label(tzinfo))
+    totals = dict((key, sum(c[key] for c in customers.values())) for key in ("calls", "answered", "failed", "seconds"))
+    return page, {"totals": totals, "customers": customers}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            src=dict(type="path", required=True),
+            src=dict(type="path"),
+            previous_src=dict(type="path"),
             dest=dict(type="path", required=True),
             title=dict(type="str", default="Call report"),
             period=dict(type="str", default=""),
-            currency=dict(type="str", default=""),
+            currency=dict(type="str"),
             top=dict(type="int", default=10),
             destination_digits=dict(type="int", default=4),
             timezone=dict(type="str", default="UTC"),
+            overview=dict(type="list", elements="dict", options=dict(
+                customer=dict(type="int", required=True),
+                name=dict(type="str", required=True),
+                src=dict(type="path", required=True),
+                report=dict(type="str"),
+            )),
             force=dict(type="bool", default=False),
         ),
+        required_one_of=[("src", "overview")],
+        mutually_exclusive=[("src", "overview"), ("previous_src", "overview")],
         supports_check_mode=True,
     )
     params = module.params
+    dest = params["dest"]
     try:
         check_report_options(params)
-    except InputError as exc:
-        module.fail_json(msg=str(exc))
-    for name in ("top", "destination_digits"):
-        if params[name] < 1:
-            module.fail_json(msg="%s: must be at least 1 (got %d)" % (name, params[name]))
-    if not os.path.isdir(os.path.dirname(os.path.abspath(params["dest"]))):
-        module.fail_json(msg="dest: the directory of %s does not exist" % params["dest"], dest=params["dest"])
-    try:
-        tzinfo = zone(params["timezone"])
-    except CdrReportError as exc:
-        module.fail_json(msg=str(exc), dest=params["dest"])
-    try:
-        with open(params["src"], encoding="utf-8", newline="") as handle:
-            records = read_csv(handle.read(), source=params["src"], tzinfo=tzinfo)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg="src: cannot read %s: %s" % (params["src"], exc.strerror or exc), dest=params["dest"])
-    except CdrReportError as exc:
-        module.fail_json(msg="src: %s" % exc, dest=params["dest"])
-    summary = summarize(records, top=params["top"], destination_digits=params["destination_digits"])
-    page = render_html(summary, params["title"], params["period"], currency=params["currency"],
-                       csv_name=os.path.basename(params["src"]), timezone=params["timezone"])
+        page, result = overview_page(params) if params["overview"] is not None else customer_page(params)
+    except (InputError, CdrInputError, CdrReportError) as exc:
+        module.fail_json(msg=str(exc), dest=dest)
     data = page.replace("<head>", "<head>" + GENERATOR.decode("ascii"), 1).encode("utf-8")
     try:
-        check_dest("dest", params["dest"], force=params["force"], written_by_us=starts_with(GENERATOR))
-        changed = not os.path.exists(params["dest"]) or file_content(params["dest"]) != data
+        # never through a link or over a special file; over a file the module did not write only with force
+        check_dest("dest", dest, force=params["force"], written_by_us=starts_with(GENERATOR))
+        changed = params["force"] or not os.path.exists(dest) or file_content(dest) != data
         if changed and not module.check_mode:
-            write_file(params["dest"], data, force=params["force"], written_by_us=starts_with(GENERATOR))
+            write_file(dest, data, force=params["force"], written_by_us=starts_with(GENERATOR))
     except InputError as exc:
-        module.fail_json(msg=str(exc), dest=params["dest"], changed=False)
+        module.fail_json(msg=str(exc), dest=dest, changed=False)
     except OSError as exc:
         module.fail_json(msg="dest: could not write %s: %s; the file was left as it was" % (
-            params["dest"], exc.strerror or exc), dest=params["dest"], changed=False)
-    module.exit_json(changed=changed, dest=os.path.abspath(params["dest"]), totals=plain_totals(summary))
+            dest, exc.strerror or exc), dest=dest, changed=False)
+    module.exit_json(changed=changed, dest=os.path.abspath(dest), **plain(result))
 
 
 if __name__ == "__main__":

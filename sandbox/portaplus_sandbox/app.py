@@ -384,6 +384,13 @@ class SandboxApp:
                     raise ValueError(f"page_size must be an integer of 1 or more, got {size!r}")
                 self.state.cdr_pager.page_size = size
                 return _json({"page_size": size})
+            if action == ("POST", "cdrs"):
+                data = json.loads(request.get_data() or b"{}")
+                cdr_id = self.store.add_cdr(
+                    int(data["i_account"]), str(data["remote"]), bool(data.get("outgoing", False)),
+                    int(data.get("connect_time") or time.time() - 60), int(data.get("duration", 0)),
+                    float(data.get("charged_amount", 0)), int(data.get("disconnect_cause", 16)))
+                return _json({"id": cdr_id})
             if action == ("DELETE", "faults"):
                 self.faults.configure(FaultSettings(hang_s=self.startup_faults.hang_s))
                 return _json(self.faults.to_json())
@@ -391,7 +398,7 @@ class SandboxApp:
                 return self.admin_calls(request, action)
         except TrafficError as exc:
             return _json({"error": str(exc)}, exc.status)
-        except ValueError as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             return _json({"error": str(exc)}, 400)
         return _json({"error": f"no admin endpoint {request.method} {request.path}"}, 404)
 

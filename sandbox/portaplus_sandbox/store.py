@@ -192,6 +192,23 @@ class Store:
                 conn.execute("ROLLBACK")
             self._pool.put(conn)
 
+    def add_cdr(self, i_account: int, remote: str, outgoing: bool, connect_time: int, duration: int,
+                charged_amount: float, disconnect_cause: int) -> int:
+        """One CDR of an existing account (the admin endpoint `POST /__sandbox/cdrs`); returns its id."""
+        with self.write_lock, self.session() as db:
+            account = db._one("SELECT i_customer, account_id FROM accounts WHERE i_account = ?", (i_account,))
+            if account is None:
+                raise ValueError(f"no account {i_account}")
+            with db.transaction() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO cdrs (i_customer, i_account, account_id, connect_time, duration, outgoing, remote,"
+                    " i_dest, i_service, charged_amount, disconnect_cause)"
+                    " VALUES (?,?,?,?,?,?,?,(SELECT MIN(i_dest) FROM destinations),?,?,?)",
+                    (account["i_customer"], i_account, account["account_id"], connect_time, duration, int(outgoing),
+                     remote, seeding.VOICE_SERVICE, charged_amount, disconnect_cause))
+            self.generation += 1          # cached CDR pages go stale
+            return cursor.lastrowid
+
     def reset(self, now: int) -> None:
         """Drop everything and load the seed again, so IDs restart exactly as at start-up."""
         with self.write_lock, self.session() as db:

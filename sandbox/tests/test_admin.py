@@ -58,3 +58,18 @@ def test_admin_needs_no_license_and_is_not_logged(sandbox):
 def test_unknown_admin_path(sandbox):
     reply = Client(sandbox.url).get("/__sandbox/nothing")
     assert reply.status == 404
+
+
+def test_a_seeded_cdr_is_served_with_its_caller_id(api, sandbox):
+    import time
+    hostile = '=HYPERLINK("http://example.invalid","x")'
+    now = int(time.time())
+    added = sandbox.admin("POST", "cdrs", {"i_account": 5001, "remote": hostile, "connect_time": now - 60,
+                                          "duration": 5})
+    day = time.strftime("%Y-%m-%dT00:00:00", time.gmtime(now - 86400))
+    end = time.strftime("%Y-%m-%dT00:00:00", time.gmtime(now + 86400))
+    records = api.get(f"/getCustomerAccountCDRS/{LICENSE}/1001/{day}/{end}/true").json()[
+        "lstPortaCustomerAccountCDRS"]
+    [record] = [r for r in records if r["ID"] == added["id"]]
+    assert (record["CLI"], record["AccountID"], record["CallType"].lower()) == (hostile, "441632960001", "incoming")
+    assert Client(sandbox.url).post("/__sandbox/cdrs", {"i_account": 999999, "remote": "1"}).status == 400

@@ -190,7 +190,9 @@ def test_export_is_idempotent_and_check_mode_writes_nothing(play, sandbox, tmp_p
     out = tmp_path / "out"
     out.mkdir()
     dest = str(out / "acme.csv")
-    args = {"customer": 1001, "from_date": FROM, "to_date": TO, "dest": dest}
+    # a period that has ended: only such a period is reused (one still running may gain calls)
+    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    args = {"customer": 1001, "from_date": FROM, "to_date": yesterday, "dest": dest}
     first = play(task("Export", "cdr_export", args))
     assert first.rc == 0, first.output
     exported = first.task("Export")
@@ -208,11 +210,17 @@ def test_export_is_idempotent_and_check_mode_writes_nothing(play, sandbox, tmp_p
     again = play(task("Again", "cdr_export", args) + task("Check", "cdr_export", args), check=False)
     assert again.task("Again")["changed"] is False and again.task("Again")["records"] == len(rows)
     assert cdr_requests(sandbox) == []                                  # nothing fetched when up to date
+    running = str(out / "running.csv")
+    twice = play(task("Running", "cdr_export", dict(args, to_date=TO, dest=running))
+                 + task("Running again", "cdr_export", dict(args, to_date=TO, dest=running)))
+    assert twice.task("Running again")["changed"] is True                 # today has not ended: exported again
+    os.remove(running)
+    os.remove(running + ".manifest.json")
 
     other = str(out / "other.csv")
     checked = play(task("Check new", "cdr_export", dict(args, dest=other))
                    + task("Check same", "cdr_export", args)
-                   + task("Check other range", "cdr_export", dict(args, from_date=TO)), check=True)
+                   + task("Check other range", "cdr_export", dict(args, from_date=yesterday)), check=True)
     assert checked.rc == 0, checked.output
     assert checked.task("Check new")["changed"] is True and checked.task("Check new")["records"] == len(rows)
     assert checked.task("Check same")["changed"] is False

@@ -418,3 +418,41 @@ def test_prefetch_errors_reach_the_caller(demo):
     demo.set_cdr_page_size(10)
     with pytest.raises(IncompleteCdrsError):
         walk(Misbehaving(demo.client(), total_fifteen_too_high), prefetch=True)
+
+
+# -- spreadsheet formulas (CSV injection) ------------------------------------------------------------
+
+@pytest.mark.parametrize("text,formula", [
+    ('=HYPERLINK("http://example.invalid","x")', True), ("@SUM(A1)", True), ("\tx", True), ("\r=1", True),
+    ("+1+cmd", True), ("-2+3", True), ("-", True), ("+", True), ("+441632960001", False), ("-0.5", False),
+    ("+12", False), ("1e5", False), ("441632960001", False), ("Alice", False), ("", False), ("a=b", False)])
+def test_which_cells_a_spreadsheet_would_evaluate(text, formula):
+    assert cdr_export.is_formula(text) is formula
+    written = cdr_export.neutralise(text)
+    assert written == ("'" + text if formula else text)
+    assert cdr_export.restore(written) == text
+
+
+def export_rows(tmp_path, csv_formulas):
+    dest = str(tmp_path / ("%s.csv" % csv_formulas))
+    record = dict((column, None) for column in COLUMNS)
+    record.update(cli='=HYPERLINK("http://example.invalid","x")', cld="+441632960001", account_id="-1+1",
+                  charged_amount=-0.5, duration=60, failed=False)
+    with ExportFile(dest, "csv", csv_formulas=csv_formulas) as out:
+        out.write([record])
+        out.commit()
+    with open(dest, newline="") as handle:
+        return list(csv.DictReader(handle))[0]
+
+
+def test_export_neutralises_formula_cells_by_default_and_raw_writes_them_as_they_are(tmp_path):
+    row = export_rows(tmp_path, "neutralise")
+    assert row["cli"] == '\'=HYPERLINK("http://example.invalid","x")' and row["account_id"] == "'-1+1"
+    assert row["cld"] == "+441632960001" and row["charged_amount"] == "-0.5"
+    raw = export_rows(tmp_path, "raw")
+    assert raw["cli"] == '=HYPERLINK("http://example.invalid","x")' and raw["account_id"] == "-1+1"
+
+
+def test_previous_period_is_the_same_length_just_before():
+    start, end = resolve_range("2026-10", "2026-10")
+    assert cdr_export.previous_range(start, end) == (utc(2026, 8, 31), utc(2026, 10, 1))

@@ -19,7 +19,10 @@ import hashlib
 import io
 import json
 import os
+import re
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import read_account_by_id, read_accounts
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import read_customers
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_path
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.files import (  # noqa: F401 pylint: disable=unused-import
     TempFile, check_dest as check_file_dest, default_mode, remove_stale_parts, temp_path, write_file)
@@ -27,6 +30,8 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range imp
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.records import COLUMNS, CdrQuery, Summary, fetch_page, iter_cdrs, resolve_account
 
 FORMATS = ("csv", "jsonl")
+#: How CSV cells a spreadsheet would evaluate are written: with a leading ``'``, or as they are.
+CSV_FORMULAS = ("neutralise", "raw")
 
 
 # -- export files ----------------------------------------------------------------------------------
@@ -42,6 +47,31 @@ def csv_value(value):
         text = repr(value)
         return ("%.6f" % value).rstrip("0").rstrip(".") if "e" in text else text
     return value
+
+
+# A cell a spreadsheet reads as a formula starts with one of these (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "@", "\t", "\r", "+", "-")
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+
+
+def is_formula(text):
+    """Whether a spreadsheet would evaluate ``text``; a number or an E.164 number (+441632960001) is data."""
+    if not text or text[0] not in _FORMULA_STARTS:
+        return False
+    if text[0] in "+-":
+        return not (_NUMBER.match(text) or _E164.match(text))
+    return True
+
+
+def neutralise(value):
+    """A cell written so that no spreadsheet evaluates it: a formula gets a leading ``'``."""
+    return "'" + value if isinstance(value, str) and is_formula(value) else value
+
+
+def restore(text):
+    """The value of a cell :func:`neutralise` wrote (for readers of a neutralised CSV)."""
+    return text[1:] if text[:1] == "'" and is_formula(text[1:]) else text
 
 
 class _HashingWriter(io.RawIOBase):
@@ -78,12 +108,13 @@ class ExportFile:
     file, and a killed process leaves only a ``.<name>.<pid>.part`` file, never a short ``dest``.
     """
 
-    def __init__(self, dest, fmt="csv", compress=False, force=True):
+    def __init__(self, dest, fmt="csv", compress=False, csv_formulas="neutralise", force=True):
         if fmt not in FORMATS:
             raise CdrInputError("format", "must be one of %s" % ", ".join(FORMATS), fmt)
         self.dest = dest
         self.format = fmt
         self.compress = compress
+        self.cell = (lambda value: neutralise(csv_value(value))) if csv_formulas == "neutralise" else csv_value
         # checked again just before the rename: never through a link, never over a special file
         self._temp = TempFile(dest, "dest", force=force, written_by_us=has_manifest)
         self._raw = None
@@ -116,7 +147,8 @@ class ExportFile:
 
     def write(self, records):
         if self._csv is not None:
-            self._csv.writerows([csv_value(record[column]) for column in COLUMNS] for record in records)
+            cell = self.cell
+            self._csv.writerows([cell(record[column]) for column in COLUMNS] for record in records)
         else:
             dumps = json.dumps
             self._text.write("".join(dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
@@ -209,13 +241,44 @@ def check_dest(dest, force=False):
     return path
 
 
-def export_cdrs(client, params, check_mode=False):
+def previous_range(start, end):
+    """The period of the same length that ends where ``start, end`` begins (for period-over-period figures)."""
+    return start - (end - start), start
+
+
+def read_context(client, customer, account):
+    """What a reader of the export needs besides the records: the customer's name and currency (the
+    amounts' currency) and the accounts' names by account ID.  Two requests for a customer, one for an account."""
+    context = {"customer": customer, "customer_name": None, "currency": None, "accounts": {}}
+    if account is not None:
+        accounts = [item for item in [read_account_by_id(client, account)] if item]
+    else:
+        for item in read_customers(client):
+            if item["id"] == customer:
+                context.update(customer_name=item["name"] or None, currency=item["currency"] or None)
+        accounts = read_accounts(client, customer)
+    for item in accounts:
+        name = " ".join(part for part in (item.get("first_name"), item.get("last_name")) if part)
+        context["accounts"][item["account_id"]] = name
+        if not context["currency"] and item.get("currency"):
+            context["currency"] = item["currency"]
+    return context
+
+
+def export_cdrs(client, params, check_mode=False, now=None):
     """The ``cdr_export`` module's work; returns its result.  Input is checked before any request."""
-    start, end = resolve_range(params["from_date"], params.get("to_date") or "now", params.get("timezone") or "UTC")
+    now = (now or datetime.datetime.now(UTC)).replace(microsecond=0)
+    start, end = resolve_range(params["from_date"], params.get("to_date") or "now", params.get("timezone") or "UTC",
+                               now=now)
+    if params.get("previous_period"):
+        start, end = previous_range(start, end)
     customer, account = check_selection(params.get("customer"), params.get("account"))
     fmt = params.get("format") or "csv"
     if fmt not in FORMATS:
         raise CdrInputError("format", "must be one of %s" % ", ".join(FORMATS), fmt)
+    csv_formulas = params.get("csv_formulas") or "neutralise"
+    if csv_formulas not in CSV_FORMULAS:
+        raise CdrInputError("csv_formulas", "must be one of %s" % ", ".join(CSV_FORMULAS), csv_formulas)
     dest = check_dest(params["dest"], force=bool(params.get("force")))
     compress = bool(params.get("compress"))
 
@@ -223,9 +286,12 @@ def export_cdrs(client, params, check_mode=False):
     query = CdrQuery(start, end, customer=customer, i_account=i_account, account=account,
                      include_accounts=params.get("include_accounts", True), outgoing_only=params.get("outgoing_only"))
     export = dict(query.describe(), format=fmt, compress=compress, url=client.redact(client.url))
+    if fmt == "csv":
+        export["csv_formulas"] = csv_formulas
     result = {"dest": dest, "manifest": manifest_path(dest), "range": {"from": export["from"], "to": export["to"]}}
 
-    manifest = None if params.get("force") else up_to_date(dest, export)
+    # A period still running gains calls: only an ended one can be reused as it is.
+    manifest = None if params.get("force") or end > now else up_to_date(dest, export)
     if manifest is not None:
         result.update(manifest.get("summary") or {})
         result.update(changed=False, sha256=manifest.get("sha256"))
@@ -236,16 +302,18 @@ def export_cdrs(client, params, check_mode=False):
                       total_minutes=None, first_call=None, last_call=None, sha256=None)
         return result
 
+    context = read_context(client, customer, account)
     remove_stale_parts(dest)
     summary = Summary()
-    with ExportFile(dest, fmt, compress, force=bool(params.get("force"))) as out:
+    with ExportFile(dest, fmt, compress, csv_formulas, force=bool(params.get("force"))) as out:
         for records in iter_cdrs(client, query, first=first, prefetch=True):
             out.write(records)
             summary.add(records)
         out.finish()
         # the manifest first: a run killed between the two renames leaves a file the next run knows as its own
         write_manifest(dest, {"export": export, "summary": summary.as_dict(), "sha256": out.sha256, "size": out.size,
-                              "written": format_utc(datetime.datetime.now(UTC)), "columns": list(COLUMNS)})
+                              "written": format_utc(datetime.datetime.now(UTC)), "columns": list(COLUMNS),
+                              "context": context})
         out.commit()
     result.update(summary.as_dict())
     result.update(changed=True, sha256=out.sha256)
