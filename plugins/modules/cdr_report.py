@@ -235,40 +235,14 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError, resolve_zone
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import (
-    TEXT_MAX_LENGTH, CdrReportError, build_stats, check_report_options, period_of, plain_totals, read_context,
-    render_html, render_overview, report_figures)
-from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.stats import plain, zone_label
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError, check_path, check_text
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import CdrInputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.report import CdrReportError, check_report_options, customer_page, overview_page
+from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.stats import plain
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.files import check_dest, file_content, starts_with, write_file
 
 #: In the head of every page this module writes: an existing dest without it is someone else's file.
 GENERATOR = b'<meta name="generator" content="portaplus.softswitch.cdr_report">'
-
-
-def customer_page(params):
-    _tzinfo, context, currency, figures, previous = report_figures(params)
-    period = params["period"] or period_of(figures)
-    page = render_html(figures, params["title"], period, currency=currency, csv_name=os.path.basename(params["src"]),
-                       previous=previous, accounts=(context or {}).get("accounts"), top=params["top"])
-    return page, {"totals": plain_totals(figures), "currency": currency}
-
-
-def overview_page(params):
-    tzinfo = resolve_zone(params.get("timezone") or "UTC")
-    rows, customers = [], {}
-    for index, item in enumerate(params["overview"]):
-        option = "overview[%d].src" % index
-        check_path(option, item["src"])
-        check_text("overview[%d].name" % index, item["name"], TEXT_MAX_LENGTH)
-        context = read_context(item["src"])
-        figures = build_stats(item["src"], tzinfo, context, params["destination_digits"], option=option).figures()
-        rows.append(dict(item, figures=figures, currency=(context or {}).get("currency")))
-        customers[str(item["customer"])] = plain_totals(figures)
-    page = render_overview(params["title"], rows, params["period"] or "", zone=zone_label(tzinfo))
-    totals = dict((key, sum(c[key] for c in customers.values())) for key in ("calls", "answered", "failed", "seconds"))
-    return page, {"totals": totals, "customers": customers}
 
 
 def main():

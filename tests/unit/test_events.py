@@ -113,7 +113,7 @@ def test_the_state_survives_a_restart_and_is_private(tmp_path):
 @pytest.mark.parametrize("kind, args, words", [
     ("active_calls", {}, "url is required"),
     ("active_calls", {"url": "http://x"}, "license is required"),
-    ("active_calls", {"url": "http://x", "license": "ab/cd-SECRET"}, "license contains '/'"),
+    ("active_calls", {"url": "http://x", "license": "ab/cd-SECRET"}, "license contains one of the characters"),
     ("active_calls", {"url": "http://x", "license": "L", "customer": [1, 2]}, "one customer"),
     ("active_calls", {"url": "http://x", "license": "L", "interval": True}, "interval"),
     ("cdrs", {"url": "http://x", "license": "L", "customer": 1001, "overlap": -1}, "overlap"),

@@ -28,7 +28,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors im
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.export import manifest_path, restore
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.range import UTC, CdrInputError, resolve_zone
 from ansible_collections.portaplus.softswitch.plugins.module_utils.cdr.stats import (
-    WEEKDAYS, CdrStats, Destinations, parse_amount, parse_duration, plain)
+    WEEKDAYS, CdrStats, Destinations, parse_amount, parse_duration, plain, zone_label)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import check_path, check_text
 
 #: the columns of a cdr_export CSV that the report reads
@@ -525,3 +525,29 @@ def report_figures(params):
         previous = build_stats(params["previous_src"], tzinfo, previous_context, digits,
                                option="previous_src").figures()
     return tzinfo, context, currency, figures, previous
+
+
+# -- the module's two pages --------------------------------------------------------------------------
+
+def customer_page(params):
+    _tzinfo, context, currency, figures, previous = report_figures(params)
+    period = params["period"] or period_of(figures)
+    page = render_html(figures, params["title"], period, currency=currency, csv_name=os.path.basename(params["src"]),
+                       previous=previous, accounts=(context or {}).get("accounts"), top=params["top"])
+    return page, {"totals": plain_totals(figures), "currency": currency}
+
+
+def overview_page(params):
+    tzinfo = resolve_zone(params.get("timezone") or "UTC")
+    rows, customers = [], {}
+    for index, item in enumerate(params["overview"]):
+        option = "overview[%d].src" % index
+        check_path(option, item["src"])
+        check_text("overview[%d].name" % index, item["name"], TEXT_MAX_LENGTH)
+        context = read_context(item["src"])
+        figures = build_stats(item["src"], tzinfo, context, params["destination_digits"], option=option).figures()
+        rows.append(dict(item, figures=figures, currency=(context or {}).get("currency")))
+        customers[str(item["customer"])] = plain_totals(figures)
+    page = render_overview(params["title"], rows, params["period"] or "", zone=zone_label(tzinfo))
+    totals = dict((key, sum(c[key] for c in customers.values())) for key in ("calls", "answered", "failed", "seconds"))
+    return page, {"totals": totals, "customers": customers}
