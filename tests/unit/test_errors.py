@@ -101,7 +101,7 @@ def test_one_adapter_turns_a_file_modules_errors_into_failures(raised, expected)
 
 @pytest.mark.parametrize("account, problem", [
     ("", "must not be empty"), ("a/b", "must not contain '/'"), ("a.json", "must not end in .json"),
-    ("1" * 65, "must be at most 64 characters"), (u"44\u0085", "must not contain control characters")])
+    ("1" * 65, "must be at most 64 characters"), (u"4\u00854", "must not contain control characters")])
 def test_one_account_id_rule_for_the_cdr_selection_and_calls(account, problem):
     with pytest.raises(errors.CdrInputError) as cdr_error:
         cdr_range.check_selection(None, account)
