@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the docs that restate the field tables, from the tables (make docs-gen).
 
 ansible-test and ansible-doc read DOCUMENTATION and RETURN as literal strings, so the docs cannot be
@@ -281,7 +280,7 @@ def generate(root=REPO, write=True):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--check", action="store_true", help="only report stale files, exit 1 if any")
     parser.add_argument("--root", default=REPO, help="the checkout to work on (default: this one)")
     args = parser.parse_args(argv)

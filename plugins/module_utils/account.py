@@ -28,6 +28,7 @@ import re
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, PortaPlusError, Route
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import ACCOUNT_ID_MAX_LENGTH
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (
     EXTENSION_NUMBER_MAX_LENGTH, FORMAT_SUFFIXES_DOC, MASK, MASK_CHANGED, MASKS, Doc, Field, InputError, check_bool,
     check_extension_number, check_number, check_path_segment, check_text, item_options, text_check)
@@ -48,7 +49,6 @@ CLOSED = "C"
 CREATED_BILLING_MODEL = "CreditAccount"
 
 # Limits on user input (recorded in docs/api-assumptions.md); checked before any request writes.
-ACCOUNT_ID_MAX_LENGTH = 64
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
 PASSWORD_MAX_LENGTH = 64

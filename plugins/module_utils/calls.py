@@ -15,8 +15,8 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, Route, parse_date, path_segment_problem
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import CONTROL_CHARACTERS, check_customer_id
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, Route, parse_date
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import account_id_problem, check_customer_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import InputError
 
 OP = "ActiveCalls"
@@ -30,7 +30,6 @@ CALL_KEYS = ("call_id", "caller", "callee", "account_id", "i_account", "customer
 
 _UTC = datetime.timezone.utc
 #: Account IDs are SIP user names of at most 64 characters (A26).
-ACCOUNT_ID_MAX_LENGTH = 64
 
 
 def _utc_text(moment):
@@ -108,11 +107,7 @@ def check_scope(customer=None, account=None):
         customer = check_customer_id("customer", customer)
     if account is not None:
         account = str(account).strip()
-        problem = path_segment_problem(account)
-        if not problem and len(account) > ACCOUNT_ID_MAX_LENGTH:
-            problem = "must be at most %d characters" % ACCOUNT_ID_MAX_LENGTH
-        if not problem and CONTROL_CHARACTERS.search(account):
-            problem = "must not contain control characters"
+        problem = account_id_problem(account)
         if problem:
             raise InputError("account", "must be an account ID: %s" % problem, account if len(account) <= 100 else None)
     return customer, account

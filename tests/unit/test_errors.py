@@ -97,3 +97,15 @@ def test_one_adapter_turns_a_file_modules_errors_into_failures(raised, expected)
         with failures_reported(FileModule(), Redactor(), "dest"):
             raise raised
     assert info.value.args[0] == expected
+
+
+@pytest.mark.parametrize("account, problem", [
+    ("", "must not be empty"), ("a/b", "must not contain '/'"), ("a.json", "must not end in .json"),
+    ("1" * 65, "must be at most 64 characters"), (u"4\u00854", "must not contain control characters")])
+def test_one_account_id_rule_for_the_cdr_selection_and_calls(account, problem):
+    with pytest.raises(errors.CdrInputError) as cdr_error:
+        cdr_range.check_selection(None, account)
+    assert str(cdr_error.value).startswith("account: " + problem)
+    with pytest.raises(errors.InputError) as calls_error:
+        calls.check_scope(account=account)
+    assert str(calls_error.value).startswith("account: must be an account ID: " + problem)

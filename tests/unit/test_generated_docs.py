@@ -114,3 +114,46 @@ def test_module_docs_carry_the_generated_options(module, table, single):
     items = options if single else options["config"]["suboptions"]
     expected = generate_docs.render_options(table, "single" if single else "list")
     assert dict((name, items[name]) for name in expected) == expected
+
+
+#: Options that share a field's name but are something else: account_info's filters, the customer's name.
+NOT_A_FIELD = {
+    "plugins/modules/account_info.py": {"account_id", "product", "blocked"},
+    "roles/customer/meta/argument_specs.yml": {"name"},
+}
+
+
+def hand_written_keys(path, names):
+    """The YAML keys among ``names`` that ``path`` writes outside its generated blocks (in a module, in
+    DOCUMENTATION and RETURN: EXAMPLES may name fields)."""
+    with open(os.path.join(REPO, path)) as handle:
+        text = handle.read()
+    if path.endswith(".py"):
+        quotes = "'" * 3
+        text = "".join(text.split("%s = r%s" % (name, quotes), 1)[1].split(quotes, 1)[0]
+                       for name in ("DOCUMENTATION", "RETURN"))
+    found = set()
+    inside = False
+    for line in text.splitlines():
+        match = generate_docs.MARKER.match(line)
+        if match:
+            inside = match.group("edge") == "BEGIN"
+            continue
+        key = line.strip().split(":", 1)[0]
+        if not inside and line.strip().endswith(":") and key in names:
+            found.add(key)
+    return found
+
+
+TABLES = {"account": generate_docs.ACCOUNT, "extension": generate_docs.EXTENSION}
+
+
+@pytest.mark.parametrize("path", sorted(set(block.path for block in generate_docs.BLOCKS) - {"plugins/inventory/accounts.py"}))
+def test_no_field_is_documented_by_hand_outside_the_generated_blocks(path):
+    names = set()
+    for block in generate_docs.BLOCKS:
+        table = TABLES.get(block.name.split(".", 1)[0])
+        if block.path == path and table:
+            names.update([table.key] + list(table.fields))
+    assert names
+    assert hand_written_keys(path, names) == NOT_A_FIELD.get(path, set())

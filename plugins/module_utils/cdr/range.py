@@ -16,7 +16,7 @@ import datetime
 import re
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import CdrInputError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import check_customer_id
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import account_id_problem, check_customer_id
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -178,10 +178,9 @@ def check_selection(customer, account):
     """``customer`` (an id) or ``account`` (an account ID): which CDRs to read."""
     if account is not None:
         account = str(account).strip()
-        if not account:
-            raise CdrInputError("account", "must not be empty", account)
-        if "/" in account:
-            raise CdrInputError("account", "must not contain '/'", account)
+        problem = account_id_problem(account)
+        if problem:
+            raise CdrInputError("account", problem, account)
     if customer is not None:
         customer = check_customer_id("customer", customer, error=CdrInputError)
     if customer is None and account is None:

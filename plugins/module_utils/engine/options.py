@@ -104,7 +104,7 @@ def _shown_url(url):
         if info is not None:
             parts = urlsplit(url)
             netloc = parts.netloc.split("@")[-1]
-            return urlunsplit((parts.scheme, "********@" + netloc, parts.path, parts.query, parts.fragment))
+            return urlunsplit((parts.scheme, MASK + "@" + netloc, parts.path, parts.query, parts.fragment))
     except ValueError:
         pass
     return url
