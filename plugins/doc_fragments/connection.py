@@ -28,7 +28,10 @@ options:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
       - If not set, the value of the E(PORTAPLUS_LICENSE) environment variable is used.
-      - Never shown in results, messages or logs; it is replaced by C(********).
+      - Never shown in results, messages or logs; it is replaced by C(********), and so is every piece of it of
+        4 characters or more that a server sends back.
+      - A License containing C(%), C(/), a backslash, C(?), C(#), a blank or a control character is refused before any
+        request, without being shown, because a server may decode or split the URL path at those characters.
       - Can be set for all modules of the collection at once with C(module_defaults) and the action
         group C(group/portaplus.softswitch.api).
     type: str
@@ -82,7 +85,10 @@ options:
   license:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
-      - Never shown in results, messages or logs; it is replaced by C(********).
+      - Never shown in results, messages or logs; it is replaced by C(********), and so is every piece of it of
+        4 characters or more that a server sends back.
+      - A License containing C(%), C(/), a backslash, C(?), C(#), a blank or a control character is refused before any
+        request, without being shown, because a server may decode or split the URL path at those characters.
     type: str
     required: true
     env:
