@@ -27,7 +27,10 @@ options:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
       - If not set, the value of the E(PORTAPLUS_LICENSE) environment variable is used.
-      - Never shown in results, messages or logs; it is replaced by C(********).
+      - Never shown in results, messages or logs; it is replaced by C(********), and so is every piece of it of
+        4 characters or more that a server sends back.
+      - A License containing C(%), C(/), a backslash, C(?), C(#), a blank or a control character is refused before any
+        request, without being shown, because a server may decode or split the URL path at those characters.
     type: str
     required: true
   validate_certs:

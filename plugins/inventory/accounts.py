@@ -284,6 +284,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         keyed_groups = self.get_option("keyed_groups")
         safe_names = {}
         inventory = self.inventory
+        constructed = (("compose", compose, self._set_composite_vars),
+                       ("groups", groups, self._add_host_to_composed_groups),
+                       ("keyed_groups", keyed_groups, self._add_host_to_keyed_groups))
         for name, hostvars in hosts.items():
             inventory.add_host(name)
             for key, value in hostvars.items():
@@ -293,9 +296,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if safe is None:
                     safe = safe_names[group] = inventory.add_group(self._sanitize_group_name(group))
                 inventory.add_child(safe, name)
-            for option, value, construct in (("compose", compose, self._set_composite_vars),
-                                              ("groups", groups, self._add_host_to_composed_groups),
-                                              ("keyed_groups", keyed_groups, self._add_host_to_keyed_groups)):
+            for option, value, construct in constructed:
                 if not value:
                     continue
                 try:

@@ -46,6 +46,9 @@ options:
     description:
       - The file to write. Its directory must exist.
       - The manifest is written to C(<dest>.manifest.json).
+      - A symbolic link, a directory, a FIFO or a device at O(dest) is refused, naming the path; so is an existing
+        file without a manifest (not written by this module), unless O(force=true).
+      - The export is written to a new file beside O(dest) (mode 0600 until it is whole) and renamed into place.
     type: path
     required: true
   format:
@@ -82,6 +85,8 @@ options:
   force:
     description:
       - Export again even when O(dest) already holds this export (whose period has ended).
+      - Also replace an existing O(dest) that has no manifest (a file this module did not write). Links and special
+        files are refused even then.
     type: bool
     default: false
 seealso:

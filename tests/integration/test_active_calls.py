@@ -71,7 +71,7 @@ def test_bad_scope_fails_naming_the_option(play, sandbox):
                        ("Unknown account", "account: no open account with this ID is visible to the License (got '000000')"),
                        ("Wrong customer", "account: belongs to customer 1001, not to customer 1002"),
                        ("Positional", "takes no positional terms"),
-                       ("Misspelt option", "unknown option(s) customr"),
+                       ("Misspelt option", "unknown option 'customr' (did you mean 'customer'?)"),
                        ("Slash", "account: must be an account ID: must not contain '/' (got 'a/b')")):
         assert failed(result, name), name
         assert text in result.task(name)["msg"], (name, result.task(name)["msg"])

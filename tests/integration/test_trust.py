@@ -105,7 +105,7 @@ def test_a_license_with_a_slash_is_refused_without_showing_any_part_of_it(play, 
     license = "c2VjcmV0LXBhcnQ/b3RoZXItcGFydA+more/tail=="
     result = play(task("Slash", "account_info", {"customer": ACME}, ignore_errors=True), verbosity=4, license=license)
     assert failed(result, "Slash")
-    assert "license contains '/'" in result.task("Slash")["msg"]
+    assert "license contains one of the characters" in result.task("Slash")["msg"]
     text = everything(result)
     for part in [license] + license.split("/"):
         assert part not in text, part

@@ -341,7 +341,7 @@ def secret_fragments():
     the password: a longer fragment always contains one, so finding none means no fragment longer than 3."""
     fragments = set()
     for secret in list(HOSTILE_LICENSES.values()) + [HOSTILE_PASSWORD]:
-        for form in (secret, quote(secret, safe=""), quote(secret), json.dumps(secret)[1:-1]):
+        for form in (secret, quote(secret, safe=""), quote(secret), json.dumps(secret, ensure_ascii=False)[1:-1]):
             form = form.lower()
             fragments.update(form[start:start + FRAGMENT] for start in range(len(form) - FRAGMENT + 1))
     return fragments
@@ -449,7 +449,13 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_serve
             if name.endswith((".csv", ".html", ".part", ".json")) and "cache" not in folder:
                 written.append(os.path.relpath(path, str(run.files)))
             with open(path, "rb") as handle:
-                fragment_leaks(handle.read().decode("utf-8", "replace"), "file " + name, fragments, found)
+                content = handle.read().decode("utf-8", "replace")
+            if name.endswith(".jsonl"):
+                # as the user reads it: ASCII-escaped JSON would turn a 3-character piece such as "\u00e942"
+                # (a fragment too short to count) into 6 characters of escape
+                content = "\n".join(json.dumps(json.loads(line), ensure_ascii=False)
+                                    for line in content.splitlines() if line.strip())
+            fragment_leaks(content, "file " + name, fragments, found)
     figures.add("secrets", group="hostile-" + mode, shapes=len(HOSTILE_LICENSES),
                 cells=len(cells) + len(HOSTILE_LICENSES), refused_up_front=len(REFUSED_SHAPES) * 7,
                 files_scanned=files, fragment_leaks=len(found), written=len(written))
