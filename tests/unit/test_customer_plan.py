@@ -249,6 +249,8 @@ def test_an_empty_list_under_overridden_is_refused_before_anything_is_read():
 
 def test_bad_values_are_named_by_file_and_path_before_anything_is_read():
     fake = api()
+    assert refused(fake, content(accounts_policy={"max_deletions": -1})) == (
+        "customers/acme.yml: policy.accounts.max_deletions: must be a whole number, 0 or more (got -1)")
     message = refused(fake, content(accounts=(ALICE, dict(BOB, email="not-an-address"), CAROL)))
     assert message.startswith("customers/acme.yml: accounts[1].email: is not a valid e-mail address"), message
     message = refused(fake, content(extensions=[{"number": "1x", "name": "Reception"}]))
@@ -373,3 +375,14 @@ def test_a_no_op_reads_accounts_and_extensions_once_and_nothing_else():
     assert run_customer(fake, content(accounts=(dict(ALICE, product="hosted pbx seat"), BOB, CAROL)), SOURCE)[
         "changed"] is False
     assert fake.templates().count("/GetProducts/{License}") == 1
+
+
+def test_a_create_the_server_refuses_is_sent_once_and_reported():
+    from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import ValidationError
+    from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import IncompleteChangeError
+    fake = api()
+    fake.fail = {"/CreateAccounts": (ValidationError("AcntId is in use", status=400), False)}
+    with pytest.raises(IncompleteChangeError) as caught:
+        run_customer(fake, content(accounts=(ALICE, BOB, CAROL, DANA)), SOURCE)
+    assert "AcntId is in use" in str(caught.value)
+    assert fake.templates().count("/CreateAccounts") == 1      # a refusal is not sent again
