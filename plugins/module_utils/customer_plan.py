@@ -324,13 +324,14 @@ class CustomerPlanner:
     def check_references(self, have_extensions, kept, new_accounts, terminated):
         """Refuse an extension that would ring an account the plan terminates or that nobody has."""
         known = set(item["account_id"] for item in kept) | set(new_accounts)
+        current_of = dict((have["number"], have) for have in have_extensions)
         listed = set()
         state = self.state("extensions")
         for index, item in enumerate(self.given["extensions"] or []):
             number = u"%s" % item.get("number")
             listed.add(number)
             account_id = item.get("account_id")
-            current = next((have for have in have_extensions if have["number"] == number), None)
+            current = current_of.get(number)
             if account_id is None and state == "merged" and current is not None:
                 if current["account_id"] in terminated:
                     raise InputError(self.where("extensions[%d]" % index),
