@@ -155,9 +155,11 @@ def summary(document):
     parts = []
     for resource in RESOURCES:
         changes = document["changes"][resource]
-        words = ["%s %s" % (verb, ", ".join(entry["key"] for entry in changes[verb][:10])
-                             + (", ..." if len(changes[verb]) > 10 else ""))
-                 for verb in ("create", "update", "delete") if changes[verb]]
+        words = []
+        for verb in ("create", "update", "delete"):
+            keys = [entry["key"] for entry in changes[verb]]
+            if keys:
+                words.append("%s %s%s" % (verb, ", ".join(keys[:10]), ", ..." if len(keys) > 10 else ""))
         if words:
             parts.append("%s: %s" % (resource, "; ".join(words)))
     return "%s%s: %s" % (label(document), where, " | ".join(parts))
