@@ -24,7 +24,6 @@ import hashlib
 import json
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_OPTIONS, AccountSpec, check_account_id
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import PortaPlusError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import MASK, InputError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import Engine, Plan
@@ -156,9 +155,11 @@ def summary(document):
     parts = []
     for resource in RESOURCES:
         changes = document["changes"][resource]
-        words = ["%s %s" % (verb, ", ".join(entry["key"] for entry in changes[verb][:10])
-                             + (", ..." if len(changes[verb]) > 10 else ""))
-                 for verb in ("create", "update", "delete") if changes[verb]]
+        words = []
+        for verb in ("create", "update", "delete"):
+            keys = [entry["key"] for entry in changes[verb]]
+            if keys:
+                words.append("%s %s%s" % (verb, ", ".join(keys[:10]), ", ..." if len(keys) > 10 else ""))
         if words:
             parts.append("%s: %s" % (resource, "; ".join(words)))
     return "%s%s: %s" % (label(document), where, " | ".join(parts))
@@ -249,6 +250,11 @@ class CustomerPlanner:
 
     def check_values(self):
         """The rules on the file's values that need no request, checked before anything is read."""
+        for resource in RESOURCES:
+            limit = self.policy[resource]["max_deletions"]
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise InputError(self.where("policy.%s.max_deletions" % resource),
+                                 "must be a whole number, 0 or more", limit)
         for resource, check_key in (("accounts", check_account_id), ("extensions", check_number)):
             engine = self.engines[resource]
             spec = engine.spec
@@ -320,13 +326,14 @@ class CustomerPlanner:
     def check_references(self, have_extensions, kept, new_accounts, terminated):
         """Refuse an extension that would ring an account the plan terminates or that nobody has."""
         known = set(item["account_id"] for item in kept) | set(new_accounts)
+        current_of = dict((have["number"], have) for have in have_extensions)
         listed = set()
         state = self.state("extensions")
         for index, item in enumerate(self.given["extensions"] or []):
             number = u"%s" % item.get("number")
             listed.add(number)
             account_id = item.get("account_id")
-            current = next((have for have in have_extensions if have["number"] == number), None)
+            current = current_of.get(number)
             if account_id is None and state == "merged" and current is not None:
                 if current["account_id"] in terminated:
                     raise InputError(self.where("extensions[%d]" % index),
@@ -413,18 +420,13 @@ class CustomerPlanner:
         return sorted(self.extensions._current.values(), key=lambda item: item["number"])  # pylint: disable=protected-access
 
     def send(self, resource, plan, want, state):
-        """Apply one step; after a failed write read back and re-send only what is missing (the engine's converge)."""
-        if not plan.changed:
-            return
-        engine = self.engines[resource]
-        if not engine.apply(plan):
-            return
-        try:
-            have = engine.spec.read_all()
-        except PortaPlusError:
-            have = None
-        remaining = engine.plan(want, have, state) if have is not None else plan
-        engine.converge(remaining, want, state)
+        """Apply one step; after a failed write the engine reads back and re-sends only what is missing (bounded).
+
+        A step whose writes all answer success is not read back: the next step does not need it, and
+        the next run's plan shows any difference.
+        """
+        if plan.changed:
+            self.engines[resource].converge(plan, want, state, confirm=False)
 
     # -- a saved plan ----------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ BASE = {
     "module:cdr_report": {"src": "{{ playbook_dir }}/cdrs.csv", "dest": "{{ playbook_dir }}/report.html"},
     "module:customer_file": {"schema": {"customer": {"type": "int", "required": True}}},
     "role:customer": {"customer": ACME, "accounts": [{"account_id": "441632960001", "product": "Hosted PBX Seat"}]},
+    "module:customer": {"customer": ACME, "accounts": [{"account_id": "441632960001", "product": "Hosted PBX Seat"}]},
 }
 
 # Tasks a plugin's rows need first (a valid input file for the rows that break something else).
@@ -439,6 +440,22 @@ CASES = (
         Case("role:customer", {"policy": {"accounts": {"state": "overridden", "max_deletions": -1}}},
              "max_deletions", "negative number"),
         Case("role:customer", {"accounts": "none"}, "accounts", "a string for a list"),
+        # -- customer module (i21-module): the file's content as options, or src -------------------
+        Case("module:customer", {"customer": "acme"}, "customer", "wrong type"),
+        Case("module:customer", {"colour": "red"}, "colour", "unknown option"),
+        Case("module:customer", {"accounts": [{"account_id": "441632960001", "emial": "a@b.example"}]}, "emial",
+             "unknown key in an account"),
+        Case("module:customer", {"accounts": [{"account_id": "441632960001", "password": "********"}]}, "password",
+             "a mask copied back as a password"),
+        Case("module:customer", {"extensions": [{"number": "101", "account_id": "449999999999"}]}, "account_id",
+             "an extension bound to an account nobody has"),
+        Case("module:customer", {"policy": {"accounts": {"state": "overridden", "max_deletions": -1}}},
+             "max_deletions", "negative number"),
+        Case("module:customer", {"accounts": [], "policy": {"accounts": {"state": "overridden"}}}, "accounts",
+             "an empty list that would terminate everything"),
+        Case("module:customer", {"src": "/nonexistent/acme.yml"}, "src", "src beside the file's options"),
+        Case("module:customer", {"saved_plan": {"format_version": "1.0", "customer": ACME, "digest": "sha256:0",
+                                                "changes": {}}}, "saved_plan", "a stale saved plan"),
     ]
     # -- accounts inventory (i8-live): keys of the inventory source file -----------------------
     + [

@@ -224,9 +224,8 @@ def test_an_existing_extension_moves_to_a_new_account_after_it_exists():
 
 def test_a_guard_blocks_the_plan_before_any_write_and_returns_it():
     fake = api()
-    data = content(accounts=(ALICE, CAROL), extensions=[{"number": "101", "name": "Reception",
-                                                          "account_id": "441632960001"}],
-                   extensions_policy={"max_deletions": 1})
+    reception = {"number": "101", "name": "Reception", "account_id": "441632960001"}
+    data = content(accounts=(ALICE, CAROL), extensions=[reception], extensions_policy={"max_deletions": 1})
     for check_mode in (False, True):
         with pytest.raises(GuardError) as caught:
             run_customer(fake, data, SOURCE, check_mode=check_mode)
@@ -249,6 +248,8 @@ def test_an_empty_list_under_overridden_is_refused_before_anything_is_read():
 
 def test_bad_values_are_named_by_file_and_path_before_anything_is_read():
     fake = api()
+    assert refused(fake, content(accounts_policy={"max_deletions": -1})) == (
+        "customers/acme.yml: policy.accounts.max_deletions: must be a whole number, 0 or more (got -1)")
     message = refused(fake, content(accounts=(ALICE, dict(BOB, email="not-an-address"), CAROL)))
     assert message.startswith("customers/acme.yml: accounts[1].email: is not a valid e-mail address"), message
     message = refused(fake, content(extensions=[{"number": "1x", "name": "Reception"}]))
@@ -290,9 +291,8 @@ def test_the_plan_document_has_the_documented_keys_and_masks_secrets():
         "email": {"before": "bob@acme.example", "after": "robert@acme.example"},
         "password": {"before": "********", "after": "********"}}}]
     assert accounts["delete"] == []
-    assert plan["changes"]["extensions"] == {"create": [{"key": "120", "after": {"name": "Dana Dorsey",
-                                                                                  "account_id": "441632960020"}}],
-                                             "update": [], "delete": []}
+    dana_extension = {"key": "120", "after": {"name": "Dana Dorsey", "account_id": "441632960020"}}
+    assert plan["changes"]["extensions"] == {"create": [dana_extension], "update": [], "delete": []}
     assert plan["counts"] == {"create": 2, "update": 1, "delete": 0}
     assert (plan["guards"], plan["blocked"]) == ([], False)
     assert result["changed"] is True and fake.write_ops() == []            # check mode writes nothing
@@ -373,3 +373,14 @@ def test_a_no_op_reads_accounts_and_extensions_once_and_nothing_else():
     assert run_customer(fake, content(accounts=(dict(ALICE, product="hosted pbx seat"), BOB, CAROL)), SOURCE)[
         "changed"] is False
     assert fake.templates().count("/GetProducts/{License}") == 1
+
+
+def test_a_create_the_server_refuses_is_sent_once_and_reported():
+    from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import ValidationError
+    from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import IncompleteChangeError
+    fake = api()
+    fake.fail = {"/CreateAccounts": (ValidationError("AcntId is in use", status=400), False)}
+    with pytest.raises(IncompleteChangeError) as caught:
+        run_customer(fake, content(accounts=(ALICE, BOB, CAROL, DANA)), SOURCE)
+    assert "AcntId is in use" in str(caught.value)
+    assert fake.templates().count("/CreateAccounts") == 1      # a refusal is not sent again
