@@ -69,13 +69,9 @@ FORMS = ("list", "single", "file")
 
 
 def option_type(option, field, form):
-    """The documented type. A file is checked strictly (customer_file.py refuses a boolean for a number),
-    so a number field whose option is ``raw`` only to see module input before ansible-core converts it
-    has its kind's type there."""
-    kind = option.get("type", "str")
-    if form == "file" and kind == "raw" and field is not None and field.kind in ("int", "float", "bool"):
-        return field.kind
-    return kind
+    """The documented type: the option's own (a file is checked against the customer module's options,
+    where a number field is ``raw`` so that its check sees the value before ansible-core converts it)."""
+    return option.get("type", "str")
 
 
 def render_options(table, form, leave_out=()):
