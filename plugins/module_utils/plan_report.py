@@ -73,7 +73,7 @@ def load_plan_document(text, source):
     if not isinstance(document, dict) or not isinstance(document.get("customers"), list):
         raise PlanFormatError("%s is not a plan written by playbooks/plan.yml (no list customers)" % source)
     version = u"%s" % document.get("format_version")
-    if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+    if version.split(".", 1)[0] != FORMAT_VERSION.split(".", 1)[0]:
         raise PlanFormatError("%s has format_version %s; this collection reads %s" % (source, version, FORMAT_VERSION))
     return document
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: customer_plan_report
 short_description: Write the plans of many customers as plan.json and plan.md, and tell drift from no drift
-version_added: 0.3.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
