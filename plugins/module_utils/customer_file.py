@@ -238,11 +238,11 @@ def check_aliases(node, source):
                 aliases[0] += 1
                 if expanded[id(child)] is None:
                     raise CustomerFileError(source, ["line %d: an alias refers to the value that contains it; write "
-                                                     "the value out" % (child.start_mark.line + 1)])
+                                                     "the value out" % (current.start_mark.line + 1)])
                 if aliases[0] > MAX_ALIASES:
                     raise CustomerFileError(source, ["line %d: uses more than %d YAML aliases (*name); a customer file "
                                                      "is data: write the values out"
-                                                     % (child.start_mark.line + 1, MAX_ALIASES)])
+                                                     % (current.start_mark.line + 1, MAX_ALIASES)])
                 total += expanded[id(child)]
             else:
                 total += size(child)

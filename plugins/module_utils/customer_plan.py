@@ -23,14 +23,13 @@ __metaclass__ = type
 import hashlib
 import json
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_OPTIONS, AccountSpec
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import PortaPlusError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_OPTIONS, AccountSpec, check_account_id
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import MASK, InputError
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import client_from_module
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.resource import Engine, Plan
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import failures_reported
 from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import (
-    EXTENSION_OPTIONS, NO_ACCOUNT, ExtensionSpec)
+    EXTENSION_OPTIONS, NO_ACCOUNT, ExtensionSpec, check_number)
 
 FORMAT_VERSION = "1.0"
 POLICY_STATES = ("merged", "replaced", "overridden")
@@ -179,6 +178,18 @@ class _FileAccounts(AccountSpec):
         self.last_read = super(_FileAccounts, self).read_customer()
         return self.last_read
 
+    def _resolve_products(self, item, index):
+        # Names the customer's accounts already carry resolve without the catalogue: a re-run of a file
+        # costs two reads, not three. Anything else (an id, another case, a new name) asks the catalogue.
+        known_product = item.get("product") is None or (
+            isinstance(item["product"], str) and item["product"] in self._product_ids)
+        known_addons = all(isinstance(name, str) and name in self._addon_ids for name in item.get("addons") or [])
+        if known_product and known_addons:
+            if item.get("addons") is not None:
+                item["addons"] = sorted(set(item["addons"]))
+            return
+        super(_FileAccounts, self)._resolve_products(item, index)
+
 
 def account_records(accounts):
     """Accounts in the shape the extension spec resolves ``account_id`` with (ID, IAccount, holder)."""
@@ -235,7 +246,32 @@ class CustomerPlanner:
         except InputError as exc:
             raise self.named(exc) from None
 
+    def check_values(self):
+        """The rules on the file's values that need no request, checked before anything is read."""
+        for resource in RESOURCES:
+            limit = self.policy[resource]["max_deletions"]
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise InputError(self.where("policy.%s.max_deletions" % resource),
+                                 "must be a whole number, 0 or more", limit)
+        for resource, check_key in (("accounts", check_account_id), ("extensions", check_number)):
+            engine = self.engines[resource]
+            spec = engine.spec
+            given = self.given[resource]
+            if given is None:
+                continue
+            if self.state(resource) == "overridden" and not given:
+                raise InputError(self.where(resource), "is an empty list with policy.%s.state overridden, which would "
+                                 "remove every one of the customer's %s; list the ones to keep, or leave %s out of the "
+                                 "file to leave them alone" % (resource, resource, resource))
+            engine.check_config(given, self.state(resource))
+            for index, item in enumerate(given):
+                check_key(spec.option(index, spec.key), item[spec.key])
+                for name, field in spec.fields.items():
+                    if item.get(name) is not None and field.check is not None:
+                        field.check(spec.option(index, name), item[name])
+
     def _plan(self):
+        self.check_values()
         have_accounts = self.accounts.read_all()
         have_extensions = self.extensions.read_all()
         guards = []
@@ -274,10 +310,6 @@ class CustomerPlanner:
         if given is None:
             plan.unchanged = list(have)
         else:
-            if state == "overridden" and not given:
-                raise InputError(self.where(resource), "is an empty list with policy.%s.state overridden, which would "
-                                 "remove every one of the customer's %s; list the ones to keep, or leave %s out of the "
-                                 "file to leave them alone" % (resource, resource, resource))
             items, _delete_all = engine.check_config(given, state)
             want = self.want[resource] = engine.spec.prepare(items, state)
             plan = engine.plan(want, have, state)
@@ -385,18 +417,13 @@ class CustomerPlanner:
         return sorted(self.extensions._current.values(), key=lambda item: item["number"])  # pylint: disable=protected-access
 
     def send(self, resource, plan, want, state):
-        """Apply one step; after a failed write read back and re-send only what is missing (the engine's converge)."""
-        if not plan.changed:
-            return
-        engine = self.engines[resource]
-        if not engine.apply(plan):
-            return
-        try:
-            have = engine.spec.read_all()
-        except PortaPlusError:
-            have = None
-        remaining = engine.plan(want, have, state) if have is not None else plan
-        engine.converge(remaining, want, state)
+        """Apply one step; after a failed write the engine reads back and re-sends only what is missing (bounded).
+
+        A step whose writes all answer success is not read back: the next step does not need it, and
+        the next run's plan shows any difference.
+        """
+        if plan.changed:
+            self.engines[resource].converge(plan, want, state, confirm=False)
 
     # -- a saved plan ----------------------------------------------------------------------
 

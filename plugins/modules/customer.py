@@ -24,7 +24,8 @@ description:
     terminated last.
   - Returns the plan as a versioned document (RV(plan)) with a digest of the live state it was made from;
     O(saved_plan) applies exactly such a plan, or fails if the state moved since.
-  - Every message about the file names the file and the path inside it, for example
+  - >-
+    Every message about the file names the file and the path inside it, for example
     C(customers/acme.yml: extensions[5].account_id: account 442030000005 is terminated by this plan ...).
   - With O(src), an action plugin reads the file once on the controller, as data (see O(src)), and fills the
     other options from it.
@@ -83,7 +84,7 @@ options:
             default: merged
           max_deletions:
             description:
-              - The most accounts one run may terminate. A plan that would terminate more is blocked (RV(plan.blocked))
+              - The most accounts one run may terminate. A plan that would terminate more is blocked (C(blocked) in RV(plan))
                 and the task fails before any write, in check mode too.
             type: int
             default: 0
@@ -171,7 +172,7 @@ options:
   saved_plan:
     description:
       - A plan an earlier run returned (RV(plan)), to apply exactly that plan.
-      - The live state is read again; if its digest differs from O(saved_plan.digest), the task fails before any write
+      - The live state is read again; if its digest differs from the C(digest) of O(saved_plan), the task fails before any write
         with C(the state of <name> (<id>) changed since the plan was made; plan again). If the file now makes a
         different plan, the task fails the same way.
     type: dict
@@ -179,15 +180,15 @@ attributes:
   check_mode:
     support: full
     description:
-      - Only the plan is made; nothing is written. RV(changed) says whether a real run would change something.
+      - Only the plan is made; nothing is written. C(changed) says whether a real run would change something.
       - A plan blocked by a guard (O(policy.accounts.max_deletions)) fails the task in check mode too, with
-        RV(plan) and RV(plan.blocked=true), so CI sees it.
+        RV(plan) and its C(blocked) true, so CI sees it.
   diff_mode:
     support: full
     description: Field diffs of every object that changes, in check mode and in real runs, passwords masked.
   action:
     support: full
-    details: An action plugin reads O(src) on the controller and runs the module with its content.
+    description: An action plugin reads O(src) on the controller, as data, and runs the module with its content.
 notes:
   - A no-op returns only the plan (a few hundred bytes), not the objects; M(portaplus.softswitch.accounts) with
     C(state=gathered) returns the objects.
@@ -198,8 +199,6 @@ notes:
 seealso:
   - module: portaplus.softswitch.accounts
   - module: portaplus.softswitch.extensions
-  - role: portaplus.softswitch.customer
-    description: Checks and applies one customer file with this module.
 '''
 
 EXAMPLES = r'''
@@ -284,7 +283,8 @@ plan:
     guards: []
     blocked: false
 msg:
-  description: The plan in one line, for example C(Acme Ltd (1001) from customers/acme.yml - in sync, nothing to change).
+  description: >-
+    The plan in one line, for example C(Acme Ltd (1001) from customers/acme.yml: in sync, nothing to change).
   returned: always
   type: str
 diff:

@@ -105,3 +105,43 @@ def test_numbers_refuse_booleans_and_non_numbers(value):
 
 def test_a_number_in_quotes_is_a_number():
     assert account.ACCOUNT_FIELDS["credit_limit"].check("credit_limit", "50") == 50.0
+
+
+# -- the customer module and the customer role's file format come from the same tables ---------------
+
+from ansible_collections.portaplus.softswitch.plugins.module_utils import customer_plan  # noqa: E402
+
+ROLE_SPECS = os.path.join(os.path.dirname(MODULES), "..", "roles", "customer", "meta", "argument_specs.yml")
+
+
+def shape(options):
+    """type, elements, required, default and choices of every option, down through suboptions."""
+    result = {}
+    for name, option in options.items():
+        nested = option.get("suboptions") or option.get("options")
+        result[name] = (option.get("type", "str"), option.get("elements"), bool(option.get("required")),
+                        option.get("default"), tuple(option.get("choices") or ()), shape(nested) if nested else None)
+    return result
+
+
+def test_customer_module_docs_list_exactly_the_table_fields_and_the_file_options():
+    documented = documentation("customer")["options"]
+    assert spec_of(documented["accounts"]["suboptions"]) == spec_of(customer_plan.FILE_ACCOUNT_OPTIONS)
+    assert spec_of(documented["extensions"]["suboptions"]) == spec_of(extension.EXTENSION_OPTIONS)
+    assert "extension" not in documented["accounts"]["suboptions"]     # declared once, under extensions
+    module_options = dict((name, documented[name]) for name in customer_plan.CUSTOMER_MODULE_OPTIONS)
+    assert shape(module_options) == shape(customer_plan.CUSTOMER_MODULE_OPTIONS)
+
+
+def test_customer_module_argument_spec_comes_from_the_tables():
+    options = customer_plan.CUSTOMER_MODULE_OPTIONS
+    for name in account.ACCOUNT_OPTIONS:
+        if name != "extension":
+            assert options["accounts"]["options"][name] is account.ACCOUNT_OPTIONS[name]
+    assert options["extensions"]["options"] is extension.EXTENSION_OPTIONS
+
+
+def test_the_role_file_format_matches_the_module():
+    with open(ROLE_SPECS) as handle:
+        role = yaml.safe_load(handle)["argument_specs"]["customer_file"]["options"]
+    assert shape(role) == shape(customer_plan.CUSTOMER_FILE_OPTIONS)
