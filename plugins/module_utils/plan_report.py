@@ -59,6 +59,21 @@ def merge_plans(plans, errors=()):
     return {"format_version": FORMAT_VERSION, "customers": ordered, "errors": list(errors), "totals": totals}
 
 
+def split_results(hosts, results, sources):
+    """The plans of the hosts that planned, and the hosts that failed, from registered results."""
+    plans, errors = [], []
+    for index, host in enumerate(hosts):
+        result = results[index] if index < len(results) else {}
+        source = sources[index] if index < len(sources) else None
+        if not result or result.get("skipped"):
+            continue
+        if result.get("failed") or not isinstance(result.get("plan"), dict):
+            errors.append({"host": host, "source": source, "msg": result.get("msg") or "no plan was returned"})
+        else:
+            plans.append(result["plan"])
+    return plans, errors
+
+
 def drifted(document):
     """The customers of a merged document that would change, as ``Name (id)``."""
     return [title(plan) for plan in document["customers"] if has_changes(plan)]

@@ -120,22 +120,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import write_file
 from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report import (
-    drifted, merge_plans, render_markdown, to_json)
-
-
-def split_results(hosts, results, sources):
-    """The plans of the hosts that planned, and the hosts that failed, from registered results."""
-    plans, errors = [], []
-    for index, host in enumerate(hosts):
-        result = results[index] if index < len(results) else {}
-        source = sources[index] if index < len(sources) else None
-        if not result or result.get("skipped"):
-            continue
-        if result.get("failed") or not isinstance(result.get("plan"), dict):
-            errors.append({"host": host, "source": source, "msg": result.get("msg") or "no plan was returned"})
-        else:
-            plans.append(result["plan"])
-    return plans, errors
+    drifted, merge_plans, render_markdown, split_results, to_json)
 
 
 def main():
