@@ -155,9 +155,11 @@ def summary(document):
     parts = []
     for resource in RESOURCES:
         changes = document["changes"][resource]
-        words = ["%s %s" % (verb, ", ".join(entry["key"] for entry in changes[verb][:10])
-                             + (", ..." if len(changes[verb]) > 10 else ""))
-                 for verb in ("create", "update", "delete") if changes[verb]]
+        words = []
+        for verb in ("create", "update", "delete"):
+            keys = [entry["key"] for entry in changes[verb]]
+            if keys:
+                words.append("%s %s%s" % (verb, ", ".join(keys[:10]), ", ..." if len(keys) > 10 else ""))
         if words:
             parts.append("%s: %s" % (resource, "; ".join(words)))
     return "%s%s: %s" % (label(document), where, " | ".join(parts))
@@ -324,13 +326,14 @@ class CustomerPlanner:
     def check_references(self, have_extensions, kept, new_accounts, terminated):
         """Refuse an extension that would ring an account the plan terminates or that nobody has."""
         known = set(item["account_id"] for item in kept) | set(new_accounts)
+        current_of = dict((have["number"], have) for have in have_extensions)
         listed = set()
         state = self.state("extensions")
         for index, item in enumerate(self.given["extensions"] or []):
             number = u"%s" % item.get("number")
             listed.add(number)
             account_id = item.get("account_id")
-            current = next((have for have in have_extensions if have["number"] == number), None)
+            current = current_of.get(number)
             if account_id is None and state == "merged" and current is not None:
                 if current["account_id"] in terminated:
                     raise InputError(self.where("extensions[%d]" % index),

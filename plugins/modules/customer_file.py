@@ -41,10 +41,10 @@ options:
     description:
       - The schema, in the shape of the C(options) of a role argument spec (C(type), C(required), C(default),
         C(choices), C(elements), C(options), C(no_log)).
-      - The C(portaplus.softswitch.customer) role passes the C(customer_file) entry point of its
-        C(meta/argument_specs.yml).
+      - Defaults to the format of a customer file, as M(portaplus.softswitch.customer) takes it (built from the
+        account and extension field tables; the C(customer_file) entry point of the C(portaplus.softswitch.customer)
+        role documents it).
     type: dict
-    required: true
   source:
     description:
       - The name of the file, used at the start of every message.
@@ -65,38 +65,10 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# Inside a role, the customer role's own schema is
-# (lookup('ansible.builtin.file', role_path ~ '/meta/argument_specs.yml') | from_yaml).argument_specs.customer_file.options
-- name: Check customers/acme.yml, beside the playbook, against a schema
+- name: Check customers/acme.yml, beside the playbook, as the customer module reads it
   portaplus.softswitch.customer_file:
     path: "{{ playbook_dir }}/customers/acme.yml"
-    schema:
-      customer: {type: int, required: true}
-      name: {type: str}
-      policy:
-        type: dict
-        options:
-          accounts: {type: dict, options: {state: {type: str}, max_deletions: {type: int}}}
-          extensions: {type: dict, options: {state: {type: str}, max_deletions: {type: int}}}
-      accounts:
-        type: list
-        elements: dict
-        options:
-          account_id: {type: str, required: true}
-          product: {type: str}
-          first_name: {type: str}
-          last_name: {type: str}
-          email: {type: str}
-          credit_limit: {type: float}
-          blocked: {type: bool}
-          addons: {type: list, elements: str}
-      extensions:
-        type: list
-        elements: dict
-        options:
-          number: {type: str, required: true}
-          name: {type: str}
-          account_id: {type: str}
+    source: customers/acme.yml
   register: acme
 
 - name: A small schema of our own
@@ -131,6 +103,7 @@ problems:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_plan import CUSTOMER_FILE_OPTIONS
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import (
     CustomerFileError, check_customer_file, decode_text, load_yaml, read_bytes, secret_values, without_secrets)
 
@@ -140,7 +113,7 @@ def main():
         argument_spec=dict(
             path=dict(type="path"),
             data=dict(type="raw"),
-            schema=dict(type="dict", required=True),
+            schema=dict(type="dict"),
             source=dict(type="str"),
         ),
         mutually_exclusive=[("path", "data")],
@@ -148,7 +121,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    schema = params["schema"]
+    schema = params["schema"] or CUSTOMER_FILE_OPTIONS
     source = params["source"] or params["path"] or "customer file"
     try:
         if params["path"] is not None:

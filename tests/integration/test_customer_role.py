@@ -282,7 +282,7 @@ def test_a_file_is_data_templates_are_refused_and_run_nothing_vault_values_work(
     assert not marker.exists()                       # nothing ran
     assert sandbox.requests() == []                  # not even a read
 
-    trusted = play(task + "    templating: true\n", extra_env=env)
+    trusted = play(task + "    templating: true\n", extra_env=env, verbosity=4, diff=True)
     assert trusted.rc == 0, trusted.output
     assert marker.exists()
     with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1002?format=json" % sandbox.url) as answer:

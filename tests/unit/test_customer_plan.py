@@ -224,9 +224,8 @@ def test_an_existing_extension_moves_to_a_new_account_after_it_exists():
 
 def test_a_guard_blocks_the_plan_before_any_write_and_returns_it():
     fake = api()
-    data = content(accounts=(ALICE, CAROL), extensions=[{"number": "101", "name": "Reception",
-                                                          "account_id": "441632960001"}],
-                   extensions_policy={"max_deletions": 1})
+    reception = {"number": "101", "name": "Reception", "account_id": "441632960001"}
+    data = content(accounts=(ALICE, CAROL), extensions=[reception], extensions_policy={"max_deletions": 1})
     for check_mode in (False, True):
         with pytest.raises(GuardError) as caught:
             run_customer(fake, data, SOURCE, check_mode=check_mode)
@@ -292,9 +291,8 @@ def test_the_plan_document_has_the_documented_keys_and_masks_secrets():
         "email": {"before": "bob@acme.example", "after": "robert@acme.example"},
         "password": {"before": "********", "after": "********"}}}]
     assert accounts["delete"] == []
-    assert plan["changes"]["extensions"] == {"create": [{"key": "120", "after": {"name": "Dana Dorsey",
-                                                                                  "account_id": "441632960020"}}],
-                                             "update": [], "delete": []}
+    dana_extension = {"key": "120", "after": {"name": "Dana Dorsey", "account_id": "441632960020"}}
+    assert plan["changes"]["extensions"] == {"create": [dana_extension], "update": [], "delete": []}
     assert plan["counts"] == {"create": 2, "update": 1, "delete": 0}
     assert (plan["guards"], plan["blocked"]) == ([], False)
     assert result["changed"] is True and fake.write_ops() == []            # check mode writes nothing
