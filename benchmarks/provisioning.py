@@ -8,10 +8,12 @@ add-on 11 (Call Recording) and an extension named after the account holder.
   request per object, in loops; idempotent as a careful user makes it (read the customer's
   accounts and extensions once, loop only over what is missing);
 - B, the collection's single-object modules (account, extension, account_addon) in loops;
-- c, the collection's list modules (accounts, extensions): one task each; and the
-  `customer` role when roles/customer exists;
+- c, the collection's list modules (accounts, extensions): one task each; the `customer`
+  role when roles/customer exists; and the `customer` module on its own, one task reading
+  the customer file;
 - d, the floor: a playbook with as many ansible.builtin.ping tasks as c runs, loading the
-  same variables: what Ansible itself costs for that many tasks.
+  same variables: what Ansible itself costs for that many tasks; for the `customer` module,
+  one ping task that loads the same customer file as vars (what merely reading it costs).
 
 Each runs twice: the first run provisions, the second must change nothing (c and d repeat
 that BENCH_REPEAT times from a fresh customer and report the median). Reported: wall
@@ -19,6 +21,10 @@ time, CPU (user + system of ansible-playbook and every process under it), peak R
 largest process), HTTP requests and writes from the sandbox's own log; the ratios A/c, B/c,
 c/d measured in the same run; and the fewest requests the API needs for the same change.
 With --latency-ms the same set runs again against a sandbox that delays every request.
+
+Then, the shape of scaling out by customer: F customer files of M new accounts each (with their
+extensions), through playbooks/provision.yml (one host per file) with --forks 1 and --forks 4:
+wall time, CPU and peak RSS of the first run and of the no-op re-run.
 
 Usage: `python benchmarks/provisioning.py --sizes 100,1000` (defaults come from the BENCH_*
 variables described in benchmarks/README.md). Writes provisioning.md (and .json) to
@@ -38,6 +44,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     REPO, LICENSE, ansible_command, measure, playbook_env, ratio, recap, table, write_section,
 )
+from tests.integration.playbooks import RECAP  # noqa: E402
 from portaplus_sandbox.testing import SandboxServer  # noqa: E402
 
 CUSTOMER = 1001
@@ -175,6 +182,24 @@ CUSTOMER_ROLE = PLAY.format(name="Provision with the customer role") + """
         customer_file: "{{ customer_file_path }}"
 """
 
+CUSTOMER_MODULE = PLAY.format(name="Provision with the customer module") + """
+    - name: Make the customer match its file
+      portaplus.softswitch.customer:
+        src: "{{ customer_file_path }}"
+"""
+
+# The customer module's floor: one task, with the same customer file loaded the usual way.
+FILE_FLOOR = """- name: Ansible's floor with the customer file as vars
+  hosts: localhost
+  gather_facts: false
+  connection: local
+  vars_files:
+    - "{{ customer_file_path }}"
+  tasks:
+    - name: Ansible's own cost of one task
+      ansible.builtin.ping:
+"""
+
 FLOOR_TASK = """
     - name: Ansible's own cost of one task
       ansible.builtin.ping:
@@ -205,6 +230,10 @@ def has_customer_role():
     return os.path.exists(os.path.join(REPO, "roles", "customer", "tasks", "main.yml"))
 
 
+def has_customer_module():
+    return os.path.exists(os.path.join(REPO, "plugins", "modules", "customer.py"))
+
+
 def floor(tasks):
     return PLAY.format(name="Ansible's floor") + FLOOR_TASK * tasks
 
@@ -212,11 +241,17 @@ def floor(tasks):
 VARIANTS = [("A", "A: uri loops", URI_LOOPS),
             ("B", "B: single-object modules in loops", SINGLE_OBJECT_LOOPS),
             ("c", "c: list modules (accounts, extensions)", LIST_MODULES),
-            ("r", "c: customer role", CUSTOMER_ROLE)]
-# The floor of each collection variant: as many ping tasks as that variant ran.
-FLOORS = {"c": "d", "r": "dr"}
+            ("r", "c: customer role", CUSTOMER_ROLE),
+            ("m", "c: customer module", CUSTOMER_MODULE)]
+# The floor of each collection variant: as many ping tasks as that variant ran; the customer
+# module's is one ping task loading the customer file as vars.
+FLOORS = {"c": "d", "r": "dr", "m": "dm"}
 RATIOS = (("A", "c", "A/c"), ("B", "c", "B/c"), ("c", "d", "c/d"),
-          ("A", "r", "A/role"), ("B", "r", "B/role"), ("r", "dr", "role/its floor"))
+          ("A", "r", "A/role"), ("B", "r", "B/role"), ("r", "dr", "role/its floor"),
+          ("A", "m", "A/module"), ("c", "m", "list modules/module"), ("r", "m", "role/module"),
+          ("m", "dm", "module/its floor"))
+# Task results recorded by the tests' callback (the customer module's no-op result size).
+CALLBACKS = os.path.join(REPO, "tests", "callback_plugins")
 
 
 def get(url, path):
@@ -239,12 +274,26 @@ def check_end_state(url, wanted):
         raise SystemExit("end state differs from the wanted one, e.g. %s" % wrong)
 
 
+def result_bytes(path):
+    """The size of the largest task result recorded by the callback (JSON), then the record is emptied."""
+    if not os.path.exists(path):
+        return 0
+    with open(path) as handle:
+        sizes = [len(json.dumps(json.loads(line)["result"])) for line in handle if line.strip()]
+    os.remove(path)
+    return max(sizes or [0])
+
+
 def run_variant(server, text, vars_file, workdir, key, wanted, repeat):
     """First run and no-op re-run, `repeat` times from a fresh customer; the median of each figure."""
     path = os.path.join(workdir, key + ".yml")
     with open(path, "w") as handle:
         handle.write(text)
     env = playbook_env(server.url)
+    results = os.path.join(workdir, key + "-results.jsonl")
+    if key in ("m", "dm"):   # the size of what AWX would store per run, as a job event
+        env.update(ANSIBLE_CALLBACK_PLUGINS=CALLBACKS, ANSIBLE_CALLBACKS_ENABLED="record_results",
+                   PORTAPLUS_TEST_RESULTS=results)
     command = [ansible_command("ansible-playbook"), path, "-e", "@" + vars_file,
                "-e", "api=%s license=%s" % (server.url, LICENSE)]
     samples = {"first": [], "noop": []}
@@ -256,7 +305,8 @@ def run_variant(server, text, vars_file, workdir, key, wanted, repeat):
             counters = server.counters()
             counts = recap(result.pop("stdout"))
             result.update(requests=counters["requests"], writes=counters["writes"],
-                          tasks=counts["ok"] + counts["skipped"] + counts["failed"], changed=counts["changed"])
+                          tasks=counts["ok"] + counts["skipped"] + counts["failed"], changed=counts["changed"],
+                          result_kib=result_bytes(results) / 1024.0)
             samples[phase].append(result)
             if phase == "first" and not key.startswith("d"):
                 check_end_state(server.url, wanted)
@@ -279,13 +329,17 @@ def measure_size(count, latency_ms, baselines, repeat, log):
             for key, label, text in VARIANTS:
                 if key in "AB" and count > baselines.get(key, 0):
                     continue
-                if key == "r" and not has_customer_role():
+                if (key == "r" and not has_customer_role()) or (key == "m" and not has_customer_module()):
                     continue
                 started = time.monotonic()
                 runs = run_variant(server, text, vars_file, workdir, key, wanted, 1 if key in "AB" else repeat)
                 rows[key] = dict(label=label, **runs)
                 log("N=%d latency=%gms %s: %.1f s" % (count, latency_ms, label, time.monotonic() - started))
-                if key in FLOORS:
+                if key == "m":
+                    runs = run_variant(server, FILE_FLOOR, vars_file, workdir, FLOORS[key], wanted, repeat)
+                    rows[FLOORS[key]] = dict(label="d: floor of the module, 1 x ansible.builtin.ping, "
+                                             "customer file as vars_files", **runs)
+                elif key in FLOORS:
                     tasks = runs["first"]["tasks"]
                     runs = run_variant(server, floor(tasks), vars_file, workdir, FLOORS[key], wanted, repeat)
                     rows[FLOORS[key]] = dict(label="d: floor%s, %d x ansible.builtin.ping"
@@ -314,11 +368,73 @@ def section(count, latency_ms, rows):
             ratios.append(cells)
     if ratios:
         text += "\n" + table(["ratio", "first run wall", "first run CPU", "no-op wall", "no-op CPU"], ratios)
-    for key in ("c", "r"):
+    for key in ("c", "r", "m"):
         if key in rows:
             text += ("\nRequests of %s: %d on the first run (the API needs at least %d), %d on the no-op re-run "
                      "(at least %d).\n" % (rows[key]["label"].split(": ", 1)[1], rows[key]["first"]["requests"],
                                            LOWER_BOUND["first"], rows[key]["noop"]["requests"], LOWER_BOUND["noop"]))
+    if "m" in rows:
+        text += ("\nThe customer module's task result: %.1f KiB on the first run, %.1f KiB on the no-op re-run "
+                 "(what AWX stores as a job event per customer and run).\n"
+                 % (rows["m"]["first"]["result_kib"], rows["m"]["noop"]["result_kib"]))
+    return text
+
+
+# -- many customers, one host each -------------------------------------------------------------
+
+SCALE_FIRST_CUSTOMER = 1101   # the sandbox's --customers N generator numbers them from here
+
+
+def scale_file(index, accounts):
+    customer = SCALE_FIRST_CUSTOMER + index
+    return {"customer": customer, "name": "Scale %d" % index,
+            "accounts": [{"account_id": "4417%03d%05d" % (index, n), "product": "Office Line", "first_name": "Scale",
+                          "last_name": "User %d" % n} for n in range(accounts)],
+            "extensions": [{"number": str(100 + n), "name": "Scale User %d" % n,
+                            "account_id": "4417%03d%05d" % (index, n)} for n in range(accounts)]}
+
+
+def measure_scale(files, accounts, forks_list, log):
+    """provision.yml over `files` customer files of `accounts` new accounts each, at each --forks."""
+    rows = []
+    with tempfile.TemporaryDirectory() as workdir:
+        directory = os.path.join(workdir, "customers")
+        os.makedirs(directory)
+        for index in range(files):
+            with open(os.path.join(directory, "scale%03d.yml" % index), "w") as handle:
+                json.dump(scale_file(index, accounts), handle)      # JSON is YAML
+        extra = ["--customers", str(files), "--cdrs", "0"]
+        with SandboxServer(seed="empty", extra_args=extra) as server:
+            env = playbook_env(server.url)
+            for forks in forks_list:
+                server.reset()
+                for phase, name in (("first", "first run"), ("noop", "no-op re-run")):
+                    server.clear_log()
+                    started = time.monotonic()
+                    result = measure([ansible_command("ansible-playbook"), os.path.join(REPO, "playbooks", "provision.yml"),
+                                      "-e", "customers_dir=%s" % directory, "--forks", str(forks)], env=env, cwd=workdir)
+                    hosts = [line for line in RECAP.findall(result.pop("stdout")) if line[0] != "localhost"]
+                    counters = server.counters()
+                    changed = len([line for line in hosts if int(line[2])])
+                    if len(hosts) != files or (phase == "noop" and (changed or counters["writes"])):
+                        raise SystemExit("provision.yml over %d files: %d hosts, %d changed, %d writes on the %s"
+                                         % (files, len(hosts), changed, counters["writes"], name))
+                    rows.append(["--forks %d" % forks, name, result["wall_s"], result["cpu_s"], result["peak_rss_mb"],
+                                 counters["requests"], counters["writes"], changed])
+                    log("scale %d files x %d accounts, --forks %d, %s: %.1f s" % (
+                        files, accounts, forks, name, time.monotonic() - started))
+    return rows
+
+
+def scale_section(files, accounts, rows):
+    text = ("### %d customer files of %d accounts each (with their extensions), playbooks/provision.yml\n\n"
+            % (files, accounts))
+    text += table(["forks", "run", "wall s", "CPU s", "peak RSS MB", "requests", "writes", "hosts changed"], rows)
+    by = dict(((row[0], row[1]), row) for row in rows)
+    if ("--forks 1", "first run") in by and ("--forks 4", "first run") in by:
+        text += "\nWall time with --forks 4 over --forks 1: first run %.2fx, no-op re-run %.2fx.\n" % (
+            ratio(by[("--forks 4", "first run")][2], by[("--forks 1", "first run")][2]),
+            ratio(by[("--forks 4", "no-op re-run")][2], by[("--forks 1", "no-op re-run")][2]))
     return text
 
 
@@ -366,13 +482,17 @@ def main():
                              "are per object like A's, and it is the slowest)")
     parser.add_argument("--repeat", type=int, default=int(env_default("BENCH_REPEAT", "3")),
                         help="runs of the quick variants (c, d) whose median is reported (BENCH_REPEAT, default 3)")
+    parser.add_argument("--scale-files", type=int, default=int(env_default("BENCH_SCALE_FILES", "100")),
+                        help="customer files of the scale-out table; 0 skips it (BENCH_SCALE_FILES, default 100)")
+    parser.add_argument("--scale-accounts", type=int, default=int(env_default("BENCH_SCALE_ACCOUNTS", "100")),
+                        help="accounts of each of those files (BENCH_SCALE_ACCOUNTS, default 100)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
 
     def log(message):
         print(message, flush=True)
 
-    text, raw = ["## Provisioning\n\n" + "\n\n".join(__doc__.split("\n\n")[1:4]) + "\n"], []
+    text, raw = ["## Provisioning\n\n" + "\n\n".join(__doc__.split("\n\n")[1:5]) + "\n"], []
     plain, delayed = baseline_limits(args.baselines), baseline_limits(args.latency_baselines)
     for latency_ms in [0.0] + ([args.latency_ms] if args.latency_ms else []):
         for count in sizes:
@@ -380,6 +500,12 @@ def main():
             text.append(section(count, latency_ms, rows))
             raw.append({"accounts": count, "latency_ms": latency_ms, "rows": rows})
             write_section("provisioning", "\n".join(text))     # so an interrupted run keeps what it measured
+    if args.scale_files and has_customer_module():
+        rows = measure_scale(args.scale_files, args.scale_accounts, (1, 4), log)
+        text.append(scale_section(args.scale_files, args.scale_accounts, rows))
+        with open(os.path.join(os.path.dirname(write_section("provisioning", "\n".join(text))),
+                               "provisioning-scale.json"), "w") as handle:
+            json.dump({"files": args.scale_files, "accounts": args.scale_accounts, "rows": rows}, handle, indent=1)
     text.append(left_out("The set without latency", plain, sizes, "BENCH_BASELINES", args.baselines))
     if args.latency_ms:
         text.append(left_out("The latency set", delayed, sizes, "BENCH_LATENCY_BASELINES", args.latency_baselines))

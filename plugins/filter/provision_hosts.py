@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: provision_hosts
 short_description: The hosts of the play that finds the customer files, or an error that says why a --limit skips it
-version_added: 0.3.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:

@@ -59,6 +59,37 @@ def merge_plans(plans, errors=()):
     return {"format_version": FORMAT_VERSION, "customers": ordered, "errors": list(errors), "totals": totals}
 
 
+def split_results(hosts, results, sources):
+    """The plans of the hosts that planned, and the hosts that failed, from registered results.
+
+    A plan that a guard blocks comes back in a failed result; it is a plan (plan.md shows the guard).
+    An empty or skipped result is a host that did not run (outside ``--limit``) and is left out.
+    """
+    plans, errors = [], []
+    for index, host in enumerate(hosts):
+        result = results[index] if index < len(results) else {}
+        source = sources[index] if index < len(sources) else None
+        if not result or result.get("skipped"):
+            continue
+        plan = result.get("plan")
+        if isinstance(plan, dict) and (not result.get("failed") or plan.get("blocked")):
+            plans.append(plan)
+        else:
+            errors.append({"host": host, "source": source, "msg": result.get("msg") or "no plan was returned"})
+    return plans, errors
+
+
+def problems(document):
+    """Why the plan cannot be applied as it is (customers not planned, plans a guard blocks), or None."""
+    found = ["%s (%s): %s" % (error["host"], error.get("source") or "", (u"%s" % error.get("msg")).strip().split("\n")[-1])
+             for error in document.get("errors") or []]
+    found += ["%s is blocked by a guard" % title(plan) for plan in document["customers"] if plan.get("blocked")]
+    if not found:
+        return None
+    return "Error: %d customer%s cannot be applied as planned: %s" % (
+        len(found), "" if len(found) == 1 else "s", "; ".join(found))
+
+
 def drifted(document):
     """The customers of a merged document that would change, as ``Name (id)``."""
     return [title(plan) for plan in document["customers"] if has_changes(plan)]
@@ -73,7 +104,7 @@ def load_plan_document(text, source):
     if not isinstance(document, dict) or not isinstance(document.get("customers"), list):
         raise PlanFormatError("%s is not a plan written by playbooks/plan.yml (no list customers)" % source)
     version = u"%s" % document.get("format_version")
-    if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+    if version.split(".", 1)[0] != FORMAT_VERSION.split(".", 1)[0]:
         raise PlanFormatError("%s has format_version %s; this collection reads %s" % (source, version, FORMAT_VERSION))
     return document
 
@@ -138,8 +169,9 @@ def render_markdown(document, max_rows=MAX_ROWS):
     """``plan.md``: a heading with the totals, a section per customer that would change, guard warnings,
     the customers that could not be planned, and one line for those in sync."""
     totals = document["totals"]
-    lines = [u"## Porta Plus 2 plan: %d customer%s, %d to change" % (
-        totals["customers"], u"" if totals["customers"] == 1 else u"s", totals["changed"]), u""]
+    lines = [u"## Porta Plus 2 plan: %d customer%s, %d to change%s" % (
+        totals["customers"], u"" if totals["customers"] == 1 else u"s", totals["changed"],
+        u", %d not planned" % totals["errors"] if totals["errors"] else u""), u""]
     if totals["changed"]:
         lines += [u"Totals: %s." % _counts_line(totals), u""]
     for plan in document["customers"]:

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: customer_export
 short_description: Write a Porta Plus 2 customer's live accounts and extensions as a customer file
-version_added: 0.3.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
@@ -22,7 +22,7 @@ description:
     extensions by number.
   - No password of any kind is written (the API does not return them anyway); a comment in the file says where a
     vault value goes.
-  - The policy written is the default, C(merged) with C(max_deletions: 0), so applying the file never removes
+  - The policy written is the default, C(merged) with C(max_deletions=0), so applying the file never removes
     anything.
   - The file is replaced atomically, and only when its bytes differ (C(changed=false) otherwise). A symbolic link at
     O(dest) is replaced by the file, never written through.
@@ -50,7 +50,7 @@ options:
   dest:
     description:
       - The file to write.
-      - An existing directory instead: the file is C(<name>.yml) in it, the customer's name in lower case with
+      - An existing directory instead - the file is C(<name>.yml) in it, the customer's name in lower case with
         hyphens (C(Acme Ltd) becomes C(acme-ltd.yml)), with the customer id added when that file holds another
         customer.
     type: path

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: customer_files
 short_description: Find the customer files of a directory, one inventory host each
-version_added: 0.3.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:

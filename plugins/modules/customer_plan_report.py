@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: customer_plan_report
 short_description: Write the plans of many customers as plan.json and plan.md, and tell drift from no drift
-version_added: 0.3.0
+version_added: 0.2.0
 author:
   - portaplus.softswitch maintainers (@portaplus)
 description:
@@ -24,7 +24,9 @@ description:
   - Each file is replaced atomically and only when its content differs, so C(changed) says whether the plan changed.
     A symbolic link in O(plan_dir) is replaced by the file, never written through.
   - With O(fail_on_changes), fails when any customer would change, after writing both files, with a message that starts
-    with C(Drift:) and names the customers; C(drift) is true in the result. Any other failure is an error.
+    with C(Drift:) and names the customers; C(drift) is true in the result.
+  - Fails, after writing both files, with a message that starts with C(Error:) when a customer could not be planned (a
+    failed result) or a guard blocks its plan, whatever O(fail_on_changes) says.
   - Makes no request to the API.
 options:
   hosts:
@@ -35,8 +37,8 @@ options:
   results:
     description:
       - The registered result of M(portaplus.softswitch.customer) of each host, in the order of O(hosts).
-      - A failed result is reported as "not planned"; an empty one (the host did not run, for example outside
-        C(--limit)) is left out.
+      - A failed result is reported as "not planned", unless it holds a plan a guard blocks; an empty one (the host did
+        not run, for example outside C(--limit)) is left out.
     type: list
     elements: dict
     required: true
@@ -120,22 +122,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import write_file
 from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report import (
-    drifted, merge_plans, render_markdown, to_json)
-
-
-def split_results(hosts, results, sources):
-    """The plans of the hosts that planned, and the hosts that failed, from registered results."""
-    plans, errors = [], []
-    for index, host in enumerate(hosts):
-        result = results[index] if index < len(results) else {}
-        source = sources[index] if index < len(sources) else None
-        if not result or result.get("skipped"):
-            continue
-        if result.get("failed") or not isinstance(result.get("plan"), dict):
-            errors.append({"host": host, "source": source, "msg": result.get("msg") or "no plan was returned"})
-        else:
-            plans.append(result["plan"])
-    return plans, errors
+    drifted, merge_plans, problems, render_markdown, split_results, to_json)
 
 
 def main():
@@ -173,6 +160,9 @@ def main():
         module.fail_json(msg="plan_dir: could not write the plan to %s: %s" % (plan_dir, exc), changed=changed)
     names = drifted(document)
     result = dict(changed=changed, totals=document["totals"], drifted=names, drift=bool(names), **paths)
+    problem = problems(document)
+    if problem:
+        module.fail_json(msg="%s. The plan is in %s." % (problem, paths["plan_md"]), **result)
     if params["fail_on_changes"] and names:
         module.fail_json(msg="Drift: %d of %d customers would change: %s. The plan is in %s."
                          % (len(names), len(plans), ", ".join(names), paths["plan_md"]), **result)

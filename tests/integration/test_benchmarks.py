@@ -22,7 +22,8 @@ def run_harness(results, only, **env):
 def test_make_bench_writes_the_provisioning_table_with_request_counts(tmp_path):
     proc = run_harness(tmp_path, "provisioning,module_profile,sandbox_scale", BENCH_SIZES=str(ACCOUNTS),
                        BENCH_LATENCY_MS="0", BENCH_BASELINES="A=%d,B=%d" % (ACCOUNTS, ACCOUNTS), BENCH_REPEAT="1",
-                       BENCH_SCALE_CDRS="2000", BENCH_PROFILE_ACCOUNTS=str(ACCOUNTS))
+                       BENCH_SCALE_CDRS="2000", BENCH_PROFILE_ACCOUNTS=str(ACCOUNTS),
+                       BENCH_SCALE_FILES="2", BENCH_SCALE_ACCOUNTS=str(ACCOUNTS))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     latest = (tmp_path / "latest.md").read_text()
     for fact in ("| cores |", "| memory |", "| CPU |", "| Python |", "| ansible-core |", "| date (UTC) |"):
@@ -49,6 +50,21 @@ def test_make_bench_writes_the_provisioning_table_with_request_counts(tmp_path):
     assert rows["c"]["noop"]["requests"] <= 3 and rows["c"]["noop"]["writes"] == 0
     assert rows["c"]["noop"]["changed"] == rows["B"]["noop"]["changed"] == 0
     assert rows["d"]["first"]["requests"] == 0 and rows["d"]["first"]["tasks"] == 2
+    # The customer module: one task, beside one ping task that loads the same customer file; its
+    # no-op re-run only reads and returns the plan, not the objects.
+    for label in ("c: customer module", "d: floor of the module, 1 x ansible.builtin.ping, customer file as vars_files"):
+        assert "| %s | no-op re-run |" % label in latest
+    assert "| module/its floor |" in latest and "The customer module's task result:" in latest
+    assert rows["m"]["first"]["writes"] >= 1 and rows["m"]["noop"]["writes"] == 0 and rows["m"]["noop"]["changed"] == 0
+    assert rows["m"]["noop"]["tasks"] == rows["dm"]["noop"]["tasks"] == 1 and rows["dm"]["first"]["requests"] == 0
+    assert 0 < rows["m"]["noop"]["result_kib"] < rows["m"]["first"]["result_kib"] + 4
+    # Many customers, one host each, with --forks 1 and 4: the no-op re-runs write nothing.
+    assert "### 2 customer files of %d accounts each" % ACCOUNTS in latest
+    scale = json.loads((tmp_path / "provisioning-scale.json").read_text())
+    assert [row[:2] for row in scale["rows"]] == [["--forks 1", "first run"], ["--forks 1", "no-op re-run"],
+                                                  ["--forks 4", "first run"], ["--forks 4", "no-op re-run"]]
+    assert all(row[6] == 0 and row[7] == 0 for row in scale["rows"] if row[1] == "no-op re-run")
+    assert all(row[6] > 0 and row[7] == 2 for row in scale["rows"] if row[1] == "first run")
 
 
 def test_harness_finds_every_benchmark_script_but_not_helpers():

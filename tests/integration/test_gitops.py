@@ -145,6 +145,15 @@ def test_provision_fails_loudly_instead_of_doing_nothing(sandbox, tmp_path):
     for args, message in cases:
         run = ansible_playbook(sandbox.url, tmp_path, "provision", *args)
         assert run.rc != 0 and message in " ".join(run.output.split()), (args, run.output)
+
+    # an error in a drift check is not drift: another message, and plan.md says which customer was not planned
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "bad.yml").write_text('customer: 1001\naccounts:\n  - account_id: "441632960001"\n    emial: x@y.example\n')
+    error = ansible_playbook(sandbox.url, tmp_path, "plan", "-e", "customers_dir=broken", "-e", "plan_dir=plan",
+                             "-e", "fail_on_changes=true")
+    assert error.rc != 0 and "Drift:" not in error.output and "accounts[0].emial" in error.output, error.output
+    assert "### Not planned: bad" in (tmp_path / "plan" / "plan.md").read_text()
     assert sandbox.requests() == []
 
     # a limit that includes localhost picks one customer without an inventory; a linked file is followed

@@ -4,7 +4,8 @@ import json
 import pytest
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report import (
-    PlanFormatError, drifted, load_plan_document, merge_plans, plans_by_customer, render_markdown, to_json)
+    PlanFormatError, drifted, load_plan_document, merge_plans, plans_by_customer, problems, render_markdown, split_results,
+    to_json)
 
 
 def plan(customer, name, create=(), update=(), delete=(), extensions=None, guards=(), blocked=False):
@@ -77,3 +78,19 @@ def test_customers_that_could_not_be_planned_are_shown():
     page = render_markdown(merge_plans([GLOBEX], errors=[{"host": "bad", "source": "customers/bad.yml",
                                                           "msg": "customers/bad.yml: accounts[0].emial: unknown key"}]))
     assert "### Not planned: bad" in page and "accounts[0].emial: unknown key" in page
+
+
+def test_registered_results_split_into_plans_failures_and_hosts_that_did_not_run():
+    results = [{"changed": False, "plan": ACME}, {"failed": True, "msg": "customers/b.yml: accounts[0].emial: unknown key"},
+               {}, {"skipped": True}, {"changed": False}, {"failed": True, "msg": "guard", "plan": BLOCKED},
+               {"failed": True, "msg": "API error", "plan": GLOBEX}]
+    plans, errors = split_results(["acme", "b", "limited", "skipped", "odd", "blocked", "api"], results,
+                                  ["customers/acme.yml", "customers/b.yml", "c", "d", "customers/odd.yml", "e", "f"])
+    assert plans == [ACME, BLOCKED]
+    assert errors == [{"host": "b", "source": "customers/b.yml", "msg": "customers/b.yml: accounts[0].emial: unknown key"},
+                      {"host": "odd", "source": "customers/odd.yml", "msg": "no plan was returned"},
+                      {"host": "api", "source": "f", "msg": "API error"}]
+    message = problems(merge_plans(plans, errors))
+    assert message.startswith("Error: 4 customers cannot be applied as planned: b (customers/b.yml): customers/b.yml: ")
+    assert "Initrode (1101) is blocked by a guard" in message and not message.startswith("Drift")
+    assert problems(merge_plans([ACME, GLOBEX])) is None
