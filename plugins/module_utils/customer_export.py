@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 try:
@@ -22,8 +23,12 @@ try:
 except ImportError:  # ansible-core depends on PyYAML
     yaml = None
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_FIELDS
-from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_FIELDS, NO_ACCOUNT
+from ansible_collections.portaplus.softswitch.plugins.module_utils.account import ACCOUNT_FIELDS, read_accounts
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import export_path, write_file
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import read_customers
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import check_customer_id
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import EXTENSION_FIELDS, NO_ACCOUNT, read_extensions
 
 #: Account fields a customer file carries: the field table's, less secrets (never exported) and
 #: ``extension`` (a customer file declares extensions in ``extensions:`` only).
@@ -155,3 +160,31 @@ def render_customer_file(customer, name, accounts, extensions):
         for entry in entries:
             lines.extend(_item(fields, entry))
     return u"\n".join(lines) + u"\n"
+
+
+def export_customer(client, params, check_mode, diff=False):
+    customer = check_customer_id("customer", params["customer"])
+    dest = params["dest"]
+    name = params.get("name")
+    if name is None:
+        found = [item for item in read_customers(client) if item["id"] == customer]
+        if not found:
+            raise InputError("customer", "no customer with this id is visible to the License", customer)
+        name = found[0]["name"]
+    if os.path.isdir(dest):
+        dest = export_path(dest, customer, name)
+    elif not os.path.isdir(os.path.dirname(os.path.abspath(dest))):
+        raise InputError("dest", "the directory of %s does not exist" % dest)
+    accounts = read_accounts(client, customer)
+    extensions = read_extensions(client, customer)
+    content = render_customer_file(customer, name, accounts, extensions)
+    before = None
+    if diff and not os.path.islink(dest) and os.path.isfile(dest):
+        with open(dest, encoding="utf-8", errors="replace") as handle:
+            before = handle.read()
+    changed = write_file(dest, content.encode("utf-8"), check_mode=check_mode)
+    result = dict(changed=changed, dest=os.path.abspath(dest), customer=customer, name=name,
+                  accounts=len(accounts), extensions=len(extensions))
+    if diff and changed:
+        result["diff"] = dict(before=before or "", after=content, before_header=dest, after_header=dest)
+    return result

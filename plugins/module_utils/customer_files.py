@@ -16,9 +16,9 @@ __metaclass__ = type
 
 import os
 import re
-import tempfile
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import CustomerFileError, load_yaml
+from ansible_collections.portaplus.softswitch.plugins.module_utils.engine import files
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
 
 #: Endings of customer files, as docs/customers.md describes them.
@@ -161,44 +161,16 @@ def export_file_name(customer, name, taken):
     return candidate
 
 
-def write_file(path, data, check_mode=False, mode=None):
+def write_file(path, data, check_mode=False, option="dest"):
     """Make the file ``path`` hold the bytes ``data``; return True when it did not already.
 
-    The bytes go to a new temporary file beside ``path``, which is then renamed over it: a reader
-    sees the old file or the new one, never half of one, and a symbolic link at ``path`` is
-    replaced by the file, never written through. Nothing is written in check mode.
+    The collection's one safe write (``engine/files.py``): created beside ``path`` and renamed over
+    it, so a reader sees the old file or the new one; never through a link or over a special file
+    (refused, naming the path); a file replaced keeps its mode. Nothing is written in check mode.
     """
-    if mode is None:
-        mode = _new_file_mode()
-    try:
-        if not os.path.islink(path):
-            mode = os.stat(path).st_mode & 0o7777   # a file replaced keeps its mode
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    return False
-    except (IOError, OSError):
-        pass
-    if check_mode:
-        return True
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.rename(temp, path)
-    except BaseException:
-        try:
-            os.remove(temp)
-        except OSError:
-            pass
-        raise
+    files.check_dest(option, path, force=True)
+    if os.path.isfile(path) and files.file_content(path) == data:
+        return False
+    if not check_mode:
+        files.write_file(path, data, option=option, force=True, mode=files.default_mode(path))
     return True
-
-
-def _new_file_mode():
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

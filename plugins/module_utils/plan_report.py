@@ -114,6 +114,18 @@ def plans_by_customer(document):
     return dict((plan.get("customer"), plan) for plan in document["customers"] if isinstance(plan, dict))
 
 
+def read_plan_file(path):
+    """The plans of the plan file ``path`` by customer id (as text), or ``PlanFormatError`` naming plan_file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = load_plan_document(handle.read(), path)
+    except (IOError, OSError) as exc:
+        raise PlanFormatError("plan_file: cannot read %s: %s" % (path, exc.strerror or exc))
+    except PlanFormatError as exc:
+        raise PlanFormatError("plan_file: %s" % exc)
+    return dict((str(customer), plan) for customer, plan in plans_by_customer(document).items())
+
+
 def to_json(document):
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -101,48 +101,11 @@ extensions:
   sample: 2
 '''
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.account import read_accounts
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_export import render_customer_file
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import export_path, write_file
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_list import read_customers
-from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
+from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_export import export_customer
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.options import connection_argument_spec
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.runner import run_file_module
-from ansible_collections.portaplus.softswitch.plugins.module_utils.extension import read_extensions
-
-
-def export_customer(client, params, check_mode, diff=False):
-    customer = params["customer"]
-    if customer <= 0:
-        raise InputError("customer", "must be a customer id (a positive integer)", customer)
-    dest = params["dest"]
-    name = params.get("name")
-    if name is None:
-        found = [item for item in read_customers(client) if item["id"] == customer]
-        if not found:
-            raise InputError("customer", "no customer with this id is visible to the License", customer)
-        name = found[0]["name"]
-    if os.path.isdir(dest):
-        dest = export_path(dest, customer, name)
-    elif not os.path.isdir(os.path.dirname(os.path.abspath(dest))):
-        raise InputError("dest", "the directory of %s does not exist" % dest)
-    accounts = read_accounts(client, customer)
-    extensions = read_extensions(client, customer)
-    content = render_customer_file(customer, name, accounts, extensions)
-    before = None
-    if diff and not os.path.islink(dest) and os.path.isfile(dest):
-        with open(dest, encoding="utf-8", errors="replace") as handle:
-            before = handle.read()
-    changed = write_file(dest, content.encode("utf-8"), check_mode=check_mode)
-    result = dict(changed=changed, dest=os.path.abspath(dest), customer=customer, name=name,
-                  accounts=len(accounts), extensions=len(extensions))
-    if diff and changed:
-        result["diff"] = dict(before=before or "", after=content, before_header=dest, after_header=dest)
-    return result
 
 
 def main():

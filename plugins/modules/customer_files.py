@@ -135,19 +135,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_files import customer_named_in, find_customer_files
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import InputError
-from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report import (
-    PlanFormatError, load_plan_document, plans_by_customer)
-
-
-def read_plans(module, path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            document = load_plan_document(handle.read(), path)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg="plan_file: cannot read %s: %s" % (path, exc.strerror or exc))
-    except PlanFormatError as exc:
-        module.fail_json(msg="plan_file: %s" % exc)
-    return dict((str(customer), plan) for customer, plan in plans_by_customer(document).items())
+from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report import PlanFormatError, read_plan_file
 
 
 def main():
@@ -167,7 +155,10 @@ def main():
     cwd = params["cwd"] or os.getcwd()
     result = dict(changed=False)
     if params["plan_file"]:
-        result["plans"] = read_plans(module, os.path.join(cwd, os.path.expanduser(params["plan_file"])))
+        try:
+            result["plans"] = read_plan_file(os.path.join(cwd, os.path.expanduser(params["plan_file"])))
+        except PlanFormatError as exc:
+            module.fail_json(msg=str(exc))
         if not params["path"]:
             module.exit_json(**result)
     directory = os.path.normpath(os.path.join(cwd, os.path.expanduser(params["path"] or "")))

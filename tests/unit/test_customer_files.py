@@ -95,6 +95,7 @@ def test_files_are_replaced_atomically_only_when_the_bytes_differ_and_never_thro
     victim.write_bytes(b"keep")
     link = tmp_path / "plan.md"
     os.symlink(str(victim), str(link))
-    assert write_file(str(link), b"new") is True
-    assert victim.read_bytes() == b"keep" and not os.path.islink(str(link)) and link.read_bytes() == b"new"
+    with pytest.raises(InputError, match="plan.md is a symbolic link"):
+        write_file(str(link), b"new")
+    assert victim.read_bytes() == b"keep" and os.path.islink(str(link))
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
