@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
 .PHONY: venv collection-path unit sandbox-tests sanity integration test demo bench bench-cdr-export clean
-.PHONY: lint galaxy docs docs-lint changelog-check ee
+.PHONY: lint galaxy docs docs-lint docs-markdown changelog-check ee
 
 venv: $(STAMP)
 # pip's log goes to $(VENV_LOG); it is printed only when the install fails.
@@ -44,7 +44,7 @@ integration: venv
 	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
 # One pytest run for unit, sandbox and integration tests and the gates (tests/gates runs
-# sanity, lint, galaxy, docs-lint, changelog-check and ee), so its closing line counts them all.
+# sanity, lint, galaxy, docs-lint, docs-markdown, changelog-check and ee), so its closing line counts them all.
 test: venv
 	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
@@ -72,6 +72,12 @@ galaxy: venv
 # antsibull-docs: plugin docs and the docsite pages (Markdown converted on a staged copy).
 docs-lint: venv
 	$(BIN)/python tools/docsite.py lint
+
+# Markdown structure of the pages (tools/check_markdown.py, markdown-it-py): every code fence
+# closed, with a language, and no text glued to one.
+MARKDOWN_PAGES ?= README.md docs/*.md
+docs-markdown: venv
+	$(BIN)/python tools/check_markdown.py $(MARKDOWN_PAGES)
 
 # The docsite in docs/build/html (slow; not part of `make test`, docs-lint is).
 docs: venv
