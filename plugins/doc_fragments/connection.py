@@ -19,20 +19,18 @@ options:
     description:
       - Base URL of the Porta Plus 2 Web Services, for example C(https://api.example.com).
       - Must start with C(http://) or C(https://); a path prefix is kept, a trailing slash is ignored.
-      - If not set, the value of the E(PORTAPLUS_URL) environment variable is used.
+      - Required, here or in the E(PORTAPLUS_URL) environment variable, which is used when this is not set.
       - Can be set for all modules of the collection at once with C(module_defaults) and the action
         group C(group/portaplus.softswitch.api).
     type: str
-    required: true
   license:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
-      - If not set, the value of the E(PORTAPLUS_LICENSE) environment variable is used.
+      - Required, here or in the E(PORTAPLUS_LICENSE) environment variable, which is used when this is not set.
       - Never shown in results, messages or logs; it is replaced by C(********).
       - Can be set for all modules of the collection at once with C(module_defaults) and the action
         group C(group/portaplus.softswitch.api).
     type: str
-    required: true
   validate_certs:
     description:
       - Verify the server's TLS certificate.
@@ -73,8 +71,8 @@ options:
     description:
       - Base URL of the Porta Plus 2 Web Services, for example C(https://api.example.com).
       - Must start with C(http://) or C(https://); a path prefix is kept, a trailing slash is ignored.
+      - Required, here, in the E(PORTAPLUS_URL) environment variable or in the V(portaplus_url) variable.
     type: str
-    required: true
     env:
       - name: PORTAPLUS_URL
     vars:
@@ -82,9 +80,9 @@ options:
   license:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
+      - Required, here, in the E(PORTAPLUS_LICENSE) environment variable or in the V(portaplus_license) variable.
       - Never shown in results, messages or logs; it is replaced by C(********).
     type: str
-    required: true
     env:
       - name: PORTAPLUS_LICENSE
     vars:

@@ -482,6 +482,10 @@ class AccountAddonSpec(_CustomerScoped):
     def diff_context(self):
         return {"account_id": self.account_id, "customer": self.customer}
 
+    def resolve(self, value):
+        """The add-on's catalogue name (the key items are compared by)."""
+        return self.catalogue.resolve(value, "addon", ADDON)["name"]
+
     def prepare(self, items, state):
         """Each item in the shape read_all() gives, so a check-mode prediction has every returned key:
         a new add-on's dates are unknown until the server assigns it (A10), so they are None."""
