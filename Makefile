@@ -34,7 +34,10 @@ sandbox-tests: venv
 	$(BIN)/python -m pytest sandbox/tests -q
 
 # ansible-test bootstraps pip from a host we cannot reach: seed its cache with a local shim.
+# ansible-test skips its shellcheck test with only a warning when shellcheck is missing: refuse instead.
 sanity: venv
+	@command -v shellcheck >/dev/null || { echo "make sanity: shellcheck is missing (apt-get install shellcheck;" \
+	  ".ci/run installs it); ansible-test would skip its shellcheck test"; exit 1; }
 	mkdir -p $(ANSIBLE_TEST_CACHE)
 	cp tests/sanity/get_pip_shim.py $(ANSIBLE_TEST_CACHE)/get_pip_24_2.py
 	cd $$($(PYTHON) tests/collection_path.py --sanity-copy) && \

@@ -6,6 +6,7 @@ ansible-lint and yamllint the whole tree, the tarball is whatever galaxy.yml bui
 docs lint every plugin and every page that docs/docsite/extra-docs.yml lists.
 """
 import fnmatch
+import glob
 import os
 import re
 import subprocess
@@ -75,6 +76,18 @@ def test_markdown_check_fails_on_a_glued_or_unclosed_fence(tmp_path, page, expec
     proc = subprocess.run(["make", "--no-print-directory", "-s", "docs-markdown", "MARKDOWN_PAGES=%s" % path],
                           cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     assert proc.returncode != 0 and str(path) + expected in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_role_entry_point_summaries_are_plain_text():
+    # ansible-core names the argument validation task after short_description, and ansible-doc shows it
+    # as written: markup such as C(check) would appear raw in every run's output.
+    raw = []
+    for path in sorted(glob.glob(os.path.join(REPO, "roles", "*", "meta", "argument_specs.yml"))):
+        with open(path, encoding="utf-8") as handle:
+            specs = yaml.safe_load(handle)["argument_specs"]
+        raw.extend("%s %s: %s" % (os.path.relpath(path, REPO), name, spec["short_description"])
+                   for name, spec in specs.items() if re.search(r"\b[A-Z]{1,2}\(", spec.get("short_description", "")))
+    assert not raw, raw
 
 
 def test_changelog_fragments():
