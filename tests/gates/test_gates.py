@@ -90,6 +90,14 @@ def test_role_entry_point_summaries_are_plain_text():
     assert not raw, raw
 
 
+def test_runtime_requirements_have_no_upper_bounds():
+    # Automation Hub refuses upper bounds (and pins) in a collection's requirements.txt.
+    with open(os.path.join(REPO, "requirements.txt"), encoding="utf-8") as handle:
+        lines = [line.split("#", 1)[0].strip() for line in handle]
+    requirements = [line for line in lines if line]
+    assert requirements and not [line for line in requirements if re.search(r"<|==|~=", line)], requirements
+
+
 def test_changelog_fragments():
     make("changelog-check")
 
