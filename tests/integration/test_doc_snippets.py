@@ -19,6 +19,8 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARKER = "<!-- doc-test -->"
 BLOCK = re.compile(re.escape(MARKER) + r"\s*\n```(console|sh|bash)\n(.*?)\n```", re.S)
+# A page's YAML block that starts with "# NAME.yml" is a file its commands use (ansible-playbook NAME.yml).
+NAMED_FILE = re.compile(r"```yaml\n# ([\w.-]+\.ya?ml)\n(.*?)\n```", re.S)
 NOT_RUN = re.compile(r"^\s*<!-- not-run: \S.* -->$")
 PAGES = [os.path.join(REPO, "README.md")] + sorted(glob.glob(os.path.join(REPO, "docs", "*.md")))
 
@@ -27,11 +29,12 @@ def marked_blocks():
     for page in PAGES:
         with open(page, encoding="utf-8") as handle:
             text = handle.read()
+        files = dict((name, body + "\n") for name, body in NAMED_FILE.findall(text))
         for number, match in enumerate(BLOCK.finditer(text), 1):
             lines = match.group(2).splitlines()
-            if match.group(1) == "console":
+            if match.group(1) == "console" and any(line.startswith("$ ") for line in lines):
                 lines = [line[2:] for line in lines if line.startswith("$ ")]
-            yield pytest.param("\n".join(lines), id="%s#%d" % (os.path.relpath(page, REPO), number))
+            yield pytest.param("\n".join(lines), files, id="%s#%d" % (os.path.relpath(page, REPO), number))
 
 
 BLOCKS = list(marked_blocks())
@@ -59,12 +62,23 @@ def test_the_docs_have_marked_blocks():
     assert len(BLOCKS) >= 3, [block.id for block in BLOCKS]
 
 
-@pytest.mark.parametrize("script", BLOCKS)
-def test_marked_doc_block_runs(script, sandbox):
+@pytest.mark.parametrize("script, files", BLOCKS)
+def test_marked_doc_block_runs(script, files, sandbox, tmp_path):
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
                PORTAPLUS_URL=sandbox.url, PORTAPLUS_LICENSE="DEMO-LICENSE", ANSIBLE_NOCOLOR="1",
                ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH)
-    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=REPO, env=env, capture_output=True,
+    cwd = REPO
+    if files:
+        # The page's files beside the repository's own entries, as in a checkout where they were saved.
+        cwd = str(tmp_path / "checkout")
+        os.mkdir(cwd)
+        for entry in os.listdir(REPO):
+            if entry != ".git":
+                os.symlink(os.path.join(REPO, entry), os.path.join(cwd, entry))
+        for name, body in files.items():
+            with open(os.path.join(cwd, name), "w", encoding="utf-8") as handle:
+                handle.write(body)
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600, stdin=subprocess.DEVNULL, check=False)
     assert proc.returncode == 0, "%s\n--- rc %d\n%s\n%s" % (script, proc.returncode, proc.stdout, proc.stderr)
     # Quiet: a normal command prints no deprecation warning of a library (CryptographyDeprecationWarning ...).
