@@ -22,8 +22,8 @@ NEEDED = ["werkzeug>=3.0,<4", "pytest>=8,<10"]
 def run(command, **kwargs):
     proc = subprocess.run(command, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
                           check=False, **kwargs)
-    assert proc.returncode == 0, "%s\n--- rc %d\n%s\n%s" % (" ".join(command), proc.returncode, proc.stdout,
-                                                         proc.stderr)
+    shown = " ".join(command)
+    assert proc.returncode == 0, "%s\n--- rc %d\n%s\n%s" % (shown, proc.returncode, proc.stdout, proc.stderr)
     return proc
 
 
