@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
 .PHONY: venv collection-path unit sandbox-tests sanity integration check test demo bench bench-cdr-export clean
-.PHONY: lint galaxy docs docs-lint docs-gen docs-gen-check changelog-check ee
+.PHONY: lint galaxy docs docs-lint docs-gen docs-gen-check docs-markdown changelog-check ee
 
 venv: $(STAMP)
 # pip's log goes to $(VENV_LOG); it is printed only when the install fails.
@@ -34,7 +34,10 @@ sandbox-tests: venv
 	$(BIN)/python -m pytest sandbox/tests -q
 
 # ansible-test bootstraps pip from a host we cannot reach: seed its cache with a local shim.
+# ansible-test skips its shellcheck test with only a warning when shellcheck is missing: refuse instead.
 sanity: venv
+	@command -v shellcheck >/dev/null || { echo "make sanity: shellcheck is missing (apt-get install shellcheck;" \
+	  ".ci/run installs it); ansible-test would skip its shellcheck test"; exit 1; }
 	mkdir -p $(ANSIBLE_TEST_CACHE)
 	cp tests/sanity/get_pip_shim.py $(ANSIBLE_TEST_CACHE)/get_pip_24_2.py
 	cd $$($(PYTHON) tests/collection_path.py --sanity-copy) && \
@@ -49,7 +52,7 @@ check: venv
 	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not integration or smoke" tests/unit sandbox/tests tests/integration
 
 # One pytest run for unit, sandbox and integration tests and the gates (tests/gates runs
-# sanity, lint, galaxy, docs-lint, changelog-check and ee), so its closing line counts them all.
+# sanity, lint, galaxy, docs-lint, docs-markdown, changelog-check and ee), so its closing line counts them all.
 test: venv
 	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
@@ -58,10 +61,10 @@ test: venv
 TOOL_ENV = PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$$($(PYTHON) tests/collection_path.py)
 BUILD := .build
 
-# ansible-lint's production profile over the whole repository, no skips; yamllint on fragments.
+# Plain ansible-lint, as contributors, pre-commit and CI actions run it (.ansible-lint: the production
+# profile; it installs this checkout as portaplus.softswitch itself, and lints changelogs/ with yamllint).
 lint: venv
-	$(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline --nocolor -q
-	$(BIN)/yamllint --strict changelogs/
+	PATH=$(BIN):$$PATH ansible-lint
 
 # Build the tarball and run Galaxy's importer on it offline (tools/galaxy-importer.cfg).
 galaxy: venv
@@ -85,6 +88,12 @@ docs-gen: venv
 
 docs-gen-check: venv
 	$(BIN)/python tools/generate_docs.py --check
+
+# Markdown structure of the pages (tools/check_markdown.py, markdown-it-py): every code fence
+# closed, with a language, and no text glued to one.
+MARKDOWN_PAGES ?= README.md docs/*.md
+docs-markdown: venv
+	$(BIN)/python tools/check_markdown.py $(MARKDOWN_PAGES)
 
 # The docsite in docs/build/html (slow; not part of `make test`, docs-lint is).
 docs: venv

@@ -23,8 +23,9 @@ printf '  - number: "130"\n    name: Conference room\n' >> "$edited/acme.yml"
 diff -u examples/customers/acme.yml "$edited/acme.yml" || true
 ansible-playbook playbooks/provision.yml --check --diff -e "customers_dir=$edited"
 
-step "4/6 Last month's CDR report of Acme Ltd (CSV and HTML in ./reports)"
-ansible-playbook playbooks/cdr_report.yml -e customer=1001 -e "customer_name='Acme Ltd'"
+# The reports go under .build/ with the other build output, never into the collection's tree.
+step "4/6 Last month's CDR report of Acme Ltd (CSV and HTML in .build/reports)"
+ansible-playbook playbooks/cdr_report.yml -e customer=1001 -e "customer_name='Acme Ltd'" -e report_dir=.build/reports
 
 step "5/6 Who is on a call right now, and each customer's extensions"
 ansible-playbook playbooks/demo.yml

@@ -7,7 +7,7 @@ loops) gives it to them. Run as a script it prints that collections root.
 ansible-test resolves the real working directory, so a symlink will not do for it:
 `--sanity-copy` copies the files git tracks (plus new, not ignored ones) into a fresh tree
 and prints the collection directory there. It leaves out what is not collection content:
-the sandbox (its own package, with its own tests) and the benchmarks, both build_ignore'd.
+the sandbox (its own package, with its own tests) and the benchmarks, neither of which galaxy.yml's manifest ships.
 """
 import hashlib
 import os

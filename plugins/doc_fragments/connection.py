@@ -20,19 +20,19 @@ options:
     description:
       - Base URL of the Porta Plus 2 Web Services, for example C(https://api.example.com).
       - Must start with C(http://) or C(https://); a path prefix is kept, a trailing slash is ignored.
-      - If not set, the value of the E(PORTAPLUS_URL) environment variable is used.
+      - Required, here or in the E(PORTAPLUS_URL) environment variable, which is used when this is not set
+        (lookups and the inventory also read the V(portaplus_url) variable).
     type: str
-    required: true
   license:
     description:
       - The License key of the reseller. It selects the data the API shows and acts on.
-      - If not set, the value of the E(PORTAPLUS_LICENSE) environment variable is used.
+      - Required, here or in the E(PORTAPLUS_LICENSE) environment variable, which is used when this is not set
+        (lookups and the inventory also read the V(portaplus_license) variable).
       - Never shown in results, messages or logs; it is replaced by C(********), and so is every piece of it of
         4 characters or more that a server sends back.
       - A License containing C(%), C(/), a backslash, C(?), C(#), a blank or a control character is refused before any
         request, without being shown, because a server may decode or split the URL path at those characters.
     type: str
-    required: true
   validate_certs:
     description:
       - Verify the server's TLS certificate.

@@ -572,7 +572,18 @@ class AccountAddonSpec(_CustomerScoped):
         return self.catalogue.resolve(value, "addon", ADDON)["name"]
 
     def prepare(self, items, state):
-        return [dict(item, addon=self.resolve(item["addon"])) for item in items]
+        """Each item in the shape read_all() gives, so a check-mode prediction has every returned key:
+        a new add-on's dates are unknown until the server assigns it (A10), so they are None."""
+        prepared = []
+        for item in items:
+            addon = self.catalogue.resolve(item["addon"], "addon", ADDON)
+            prepared.append(dict(item, addon=addon["name"], addon_id=addon["id"], account_id=self.account_id,
+                                 effective_from=None, effective_to=None))
+        return prepared
+
+    def desired(self, want, have, state):
+        # A new add-on keeps prepare()'s keys (the engine starts a create from the key alone).
+        return dict(want, **super(AccountAddonSpec, self).desired(want, have, state))
 
     def describe_delete(self):
         return "remove"

@@ -59,18 +59,18 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Give Alice call recording
+- name: Give Alice voicemail to e-mail
   portaplus.softswitch.account_addon:
     url: https://api.example.com  # real server only (the sandbox comes from PORTAPLUS_URL)
     license: "{{ vault_portaplus_license }}"
     customer: 1001
     account_id: "441632960001"
-    addon: Call Recording
-  register: recording
+    addon: Voicemail to Email
+  register: voicemail
 
-- name: Show since when it applies
+- name: Show since when it applies (under --check a new add-on has no date yet)
   ansible.builtin.debug:
-    msg: "Call recording since {{ recording.addon.effective_from }}"
+    msg: "Voicemail to e-mail since {{ voicemail.addon.effective_from or 'the run that assigns it' }}"
 
 - name: Take international calling away from Bob (add-on id 13)
   portaplus.softswitch.account_addon:
@@ -98,7 +98,8 @@ existed:
 addon:
   description:
     - The add-on as the account has it after the task; V({}) when it does not have it.
-    - In check mode, the predicted add-on (a new one has no dates yet).
+    - In check mode, the predicted add-on, with the same keys; one the task would assign has no dates yet
+      (V(effective_from) and V(effective_to) are V(null)).
   returned: always
   type: dict
   contains:
@@ -115,7 +116,9 @@ addon:
       type: str
       sample: "441632960001"
     effective_from:
-      description: Since when the add-on applies (ISO 8601, UTC).
+      description:
+        - Since when the add-on applies (ISO 8601, UTC).
+        - V(null) in check mode for an add-on the task would assign (the server sets it when it assigns it).
       type: str
       sample: "2024-05-01T09:30:00Z"
     effective_to:

@@ -6,6 +6,7 @@ ansible-lint and yamllint the whole tree, the tarball is whatever galaxy.yml bui
 docs lint every plugin and every page that docs/docsite/extra-docs.yml lists.
 """
 import fnmatch
+import glob
 import os
 import re
 import subprocess
@@ -48,19 +49,88 @@ def test_docs_generated_from_the_field_tables_are_current():
     make("docs-gen-check")
 
 
+def test_markdown_structure_of_the_readme_and_docs():
+    make("docs-markdown")
+
+
+# docs/accounts.md before the fix: text glued to the closing fence made the rest of the page code.
+GLUED_FENCE = """# Passwords
+
+```
+config[1].password: is '********', a mask that results and diffs show in place of a secret
+``` Keep the License and passwords out of playbook
+text (use a vault or the environment).
+
+## Checks before anything is written
+
+```yaml
+- account_id: "441632960001"
+```
+"""
+UNCLOSED_FENCE = "# Page\n\n```yaml\n- account_id: one\n\nThe rest of the page.\n"
+
+
+@pytest.mark.parametrize("page, expected", [
+    (GLUED_FENCE, ":5: a fence inside the code block opened on line 3: text glued to a closing fence"),
+    (UNCLOSED_FENCE, ":3: a code fence never closed"),
+])
+def test_markdown_check_fails_on_a_glued_or_unclosed_fence(tmp_path, page, expected):
+    path = tmp_path / "page.md"
+    path.write_text(page, encoding="utf-8")
+    proc = subprocess.run(["make", "--no-print-directory", "-s", "docs-markdown", "MARKDOWN_PAGES=%s" % path],
+                          cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    assert proc.returncode != 0 and str(path) + expected in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_role_entry_point_summaries_are_plain_text():
+    # ansible-core names the argument validation task after short_description, and ansible-doc shows it
+    # as written: markup such as C(check) would appear raw in every run's output.
+    raw = []
+    for path in sorted(glob.glob(os.path.join(REPO, "roles", "*", "meta", "argument_specs.yml"))):
+        with open(path, encoding="utf-8") as handle:
+            specs = yaml.safe_load(handle)["argument_specs"]
+        raw.extend("%s %s: %s" % (os.path.relpath(path, REPO), name, spec["short_description"])
+                   for name, spec in specs.items() if re.search(r"\b[A-Z]{1,2}\(", spec.get("short_description", "")))
+    assert not raw, raw
+
+
+def test_runtime_requirements_have_no_upper_bounds():
+    # Automation Hub refuses upper bounds (and pins) in a collection's requirements.txt.
+    with open(os.path.join(REPO, "requirements.txt"), encoding="utf-8") as handle:
+        lines = [line.split("#", 1)[0].strip() for line in handle]
+    requirements = [line for line in lines if line]
+    assert requirements and not [line for line in requirements if re.search(r"<|==|~=", line)], requirements
+
+
 def test_changelog_fragments():
     make("changelog-check")
 
 
-# What a collection tarball may hold at its top level, and repository pages it must not ship.
-SHIPPED_TOP_LEVEL = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.md", "requirements.txt",
-                     "changelogs", "docs", "meta", "plugins", "roles", "playbooks", "examples", "extensions"}
-NEVER_SHIPPED = ("sandbox/", "tests/", "benchmarks/", "tools/", ".ansible/", ".build/", ".venv/", ".ci/",
-                 "docs/build/", "docs/docsite/", "docs/sandbox.md", "docs/architecture.md", "docs/reliability.md",
-                 "changelogs/.plugin-cache.yaml", "extensions/molecule/")
-ALWAYS_SHIPPED = ("plugins/", "roles/", "meta/", "playbooks/", "extensions/eda/", "changelogs/changelog.yaml",
-                  "CHANGELOG.md",
-                  "README.md", "COPYING", "requirements.txt")
+# What the collection is, said here independently of galaxy.yml's manifest directives: the
+# tarball must hold exactly these of the repository's files, plus Galaxy's MANIFEST.json and FILES.json.
+SHIPPED_FILES = {"README.md", "CHANGELOG.md", "COPYING", "requirements.txt", "changelogs/changelog.yaml",
+                 "changelogs/config.yaml"}
+SHIPPED_TREES = ("plugins/", "roles/", "playbooks/", "meta/", "extensions/eda/", "examples/")
+# Pages about the repository (the sandbox, the layout, the reliability tests) and the demo's script.
+REPO_ONLY = {"docs/sandbox.md", "docs/architecture.md", "docs/reliability.md", "examples/demo.sh"}
+
+
+def collection_files(paths):
+    return sorted(path for path in paths if path not in REPO_ONLY and (
+        path in SHIPPED_FILES or path.startswith(SHIPPED_TREES) or re.fullmatch(r"docs/[^/]+\.md", path)))
+
+
+def tarball_files(tarball):
+    with tarfile.open(tarball) as archive:
+        return sorted(member.name for member in archive.getmembers() if member.isfile())
+
+
+def assert_exactly_the_collection(shipped, repository_files):
+    expected = collection_files(repository_files) + ["FILES.json", "MANIFEST.json"]
+    extra = sorted(set(shipped) - set(expected))
+    missing = sorted(set(expected) - set(shipped))
+    assert not extra and not missing, "tarball: not collection content %s; collection files missing %s" % (
+        extra, missing)
 
 
 def test_galaxy_importer_passes_and_the_tarball_holds_exactly_the_collection():
@@ -73,21 +143,13 @@ def test_galaxy_importer_passes_and_the_tarball_holds_exactly_the_collection():
 
     with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
         galaxy = yaml.safe_load(handle)
-    tarball = os.path.join(BUILD, "galaxy", "portaplus-softswitch-%s.tar.gz" % galaxy["version"])
-    with tarfile.open(tarball) as archive:
-        shipped = sorted(member.name for member in archive.getmembers() if member.isfile())
-
-    unexpected_top = sorted({name.split("/")[0] for name in shipped} - SHIPPED_TOP_LEVEL)
-    assert not unexpected_top, "not collection content in the tarball: %s" % unexpected_top
-    leaked = [name for name in shipped if name.startswith(NEVER_SHIPPED)]
-    assert not leaked, "repository-only files in the tarball: %s" % leaked
-    missing = [path for path in git_files() if path.startswith(ALWAYS_SHIPPED) and path not in shipped]
-    assert not missing, "collection files missing from the tarball: %s" % missing
+    shipped = tarball_files(os.path.join(BUILD, "galaxy", "portaplus-softswitch-%s.tar.gz" % galaxy["version"]))
+    assert_exactly_the_collection(shipped, git_files())
 
     # Shipped pages only link to files that are shipped too.
     broken = []
     for name in shipped:
-        if name.startswith("docs/") and name.endswith(".md"):
+        if name.endswith(".md"):
             with open(os.path.join(REPO, name), encoding="utf-8") as handle:
                 text = handle.read()
             for target in _relative_links(text):
@@ -95,6 +157,30 @@ def test_galaxy_importer_passes_and_the_tarball_holds_exactly_the_collection():
                 if resolved not in shipped:
                     broken.append("%s -> %s" % (name, target))
     assert not broken, "shipped pages link to files the tarball does not have: %s" % broken
+
+
+def test_make_demo_then_the_tarball_holds_exactly_the_collection(tmp_path):
+    """What a new user does on a fresh clone: the demo, then the README's build command."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", REPO, str(clone)], check=True)
+    # The clone uses this checkout's venv (-o venv: not reinstalled), so only the demo's cost counts.
+    demo = subprocess.run(["make", "--no-print-directory", "-s", "demo", "BIN=" + os.path.dirname(sys.executable),
+                           "-o", "venv"], cwd=clone, capture_output=True, text=True, timeout=900,
+                          stdin=subprocess.DEVNULL, check=False)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    reports = sorted(os.listdir(clone / ".build" / "reports"))
+    assert any(name.endswith(".html") for name in reports), reports
+    # Whatever else the tree grows: a new top-level folder, a page in it, a stray report.
+    (clone / "scratch").mkdir()
+    (clone / "scratch" / "notes.md").write_text("# notes\n")
+    (clone / "reports").mkdir()
+    (clone / "reports" / "calls.csv").write_text("account,duration\n")
+
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-galaxy"), "collection", "build",
+                    "--force", "--output-path", str(tmp_path / "dist")], cwd=clone, check=True, capture_output=True)
+    (tarball,) = (tmp_path / "dist").glob("portaplus-softswitch-*.tar.gz")
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=clone, capture_output=True, check=True).stdout.decode()
+    assert_exactly_the_collection(tarball_files(str(tarball)), [path for path in tracked.split("\0") if path])
 
 
 def _relative_links(markdown):

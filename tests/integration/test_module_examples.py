@@ -4,7 +4,8 @@ Options that only make sense against a real server carry the comment ``# real se
 on their line (the example server URL, a CA bundle path); those lines are dropped, and the
 connection comes from PORTAPLUS_URL / PORTAPLUS_LICENSE. The variables the examples take
 from a vault are given below. Each module's examples run in order as one play, from a fresh
-demo seed, so a later example sees what an earlier one registered or created.
+demo seed, so a later example sees what an earlier one registered or created. Each task runs
+first under ``--check --diff`` (``check_mode``/``diff`` on a copy of the task), then for real.
 """
 import ast
 import glob
@@ -16,6 +17,7 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARK = "# real server only"
+COLLECTION = "portaplus.softswitch."
 # What the examples read from a vault.
 VAULT_VARS = """\
 vault_portaplus_license: DEMO-LICENSE
@@ -40,10 +42,23 @@ EXAMPLES = list(module_examples())
 
 
 def runnable(examples):
+    """The examples as tasks. Each module task and the tasks after it that use its result (up to the next
+    module task) run first under ``--check --diff``, as the docs tell users to start, on the state the
+    examples before them left; then for real."""
     kept = [line for line in examples.splitlines() if MARK not in line]
     tasks = yaml.safe_load("\n".join(kept))
     assert isinstance(tasks, list) and tasks, "EXAMPLES is not a list of tasks"
-    return yaml.safe_dump(tasks, sort_keys=False, allow_unicode=True)
+    groups = []
+    for task in tasks:
+        if not groups or any(name.startswith(COLLECTION) for name in task):
+            groups.append([])
+        groups[-1].append(task)
+    steps = []
+    for group in groups:
+        steps.extend(dict(task, name="%s (--check --diff)" % task["name"], check_mode=True, diff=True)
+                     for task in group)
+        steps.extend(group)
+    return yaml.safe_dump(steps, sort_keys=False, allow_unicode=True)
 
 
 def test_every_module_has_examples():
@@ -66,3 +81,4 @@ def test_module_examples_run_against_the_sandbox(examples, play, tmp_path):
     result = play(runnable(examples), vars_text=VAULT_VARS)
     failed = [task for task in result.tasks if task["result"].get("failed")]
     assert result.rc == 0 and not failed, result.output
+    assert any(task["task"].endswith("(--check --diff)") for task in result.tasks), result.output
