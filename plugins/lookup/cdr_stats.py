@@ -26,6 +26,7 @@ description:
   - A lookup rather than a filter - a filter would need every record in memory first (the
     C(portaplus.softswitch.cdrs) lookup stops at C(max_records)); this one streams them.
 extends_documentation_fragment:
+  - portaplus.softswitch.connection
   - portaplus.softswitch.connection.plugins
   - portaplus.softswitch.cdr_range
 options:

@@ -51,6 +51,10 @@ BASE = {
     "module:customer_file": {"schema": {"customer": {"type": "int", "required": True}}},
     "role:customer": {"customer": ACME, "accounts": [{"account_id": "441632960001", "product": "Hosted PBX Seat"}]},
     "module:customer": {"customer": ACME, "accounts": [{"account_id": "441632960001", "product": "Hosted PBX Seat"}]},
+    "module:customer_export": {"customer": ACME, "dest": "{{ playbook_dir }}/acme.yml"},
+    "module:customer_files": {"path": "{{ playbook_dir }}"},
+    "module:customer_plan_report": {"hosts": [], "results": [], "plan_dir": "{{ playbook_dir }}/plan"},
+    "lookup:cdr_stats": {"customer": ACME, "from_date": "-7d", "to_date": "today"},
 }
 
 # Tasks a plugin's rows need first (a valid input file for the rows that break something else).
@@ -386,6 +390,23 @@ CASES = (
         Case("module:cdr_export", {"customer": None, "account": INITECH_ACCOUNT}, "account", "another reseller's account"),
         Case("module:cdr_export", {"compress": "gzip"}, "compress", "not a boolean"),
         Case("module:cdr_export", {"timeout": 0}, "timeout", "timeout of 0"),
+    ]
+    # -- GitOps modules (issue 21) and cdr_stats (issue 19) ---------------------------------------
+    + [
+        Case("module:customer_export", {"customer": "x"}, "customer", "wrong type"),
+        Case("module:customer_export", {"customer": -1}, "customer", "negative number"),
+        Case("module:customer_export", {"customer": 31337}, "customer", "unknown customer"),
+        Case("module:customer_export", {"customer": INITECH}, "customer", "another reseller's customer"),
+        Case("module:customer_export", {"dest": "/nonexistent-dir/acme.yml"}, "dest", "missing directory"),
+        Case("module:customer_files", {"path": "/nonexistent-dir/customers"}, "path", "missing directory"),
+        Case("module:customer_files", {"plan_file": "/nonexistent-dir/plan.json"}, "plan_file", "missing file"),
+        Case("module:customer_plan_report", {"max_rows": "many"}, "max_rows", "wrong type"),
+        Case("module:customer_plan_report", {"hosts": "acme"}, "hosts", "not a list"),
+        Case("lookup:cdr_stats", {"customer": "x"}, "customer", "wrong type"),
+        Case("lookup:cdr_stats", {"from_date": "yesterday-ish"}, "from_date", "malformed date"),
+        Case("lookup:cdr_stats", {"timezone": "Mars/Olympus"}, "timezone", "unknown zone"),
+        Case("lookup:cdr_stats", {"destination_digits": "four"}, "destination_digits", "wrong type"),
+        Case("lookup:cdr_stats", {"custmer": ACME}, "custmer", "misspelt option"),
     ]
     # -- cdr_report and customer_file modules (i9-gitops): local files, no API -------------------
     + [
