@@ -25,6 +25,6 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(items):
     def rank(item):
-        path = item.nodeid.split("::")[0]
+        path = item.nodeid.split("::", maxsplit=1)[0]
         return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
     items.sort(key=rank)

@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items):
             if name in SMOKE:
                 item.add_marker(pytest.mark.smoke)
                 smoke.add(name)
-    lost = [name for name in SMOKE if name.split("::")[0] in files and name not in smoke]
+    lost = [name for name in SMOKE if name.split("::", maxsplit=1)[0] in files and name not in smoke]
     if lost:
         raise pytest.UsageError("tests/integration/conftest.py SMOKE names tests that do not exist: %s" % lost)
 
