@@ -49,7 +49,6 @@ class CdrInputError(ValueError):
         self.option = option
 
 
-
 # -- dates ---------------------------------------------------------------------------------------
 
 def resolve_zone(name):

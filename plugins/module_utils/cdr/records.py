@@ -42,7 +42,6 @@ COLUMNS = ("connect_time", "disconnect_time", "account_id", "cli", "cld", "durat
            "disconnect_cause", "failed", "call_type", "service", "call_id", "id", "i_account", "customer")
 
 
-
 class CdrQuery:
     """Which CDRs to read: a customer (with or without its accounts' CDRs) or one account, a UTC range."""
 
