@@ -49,12 +49,12 @@ integration: venv
 # The edit-test loop (a few minutes): unit and sandbox tests and the smoke integration runs,
 # no reliability suite, gates or slow end-to-end runs. `make test` runs everything.
 check: venv
-	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load -m "not integration or smoke" $(PYTEST_ARGS) tests/unit sandbox/tests tests/integration
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --maxschedchunk 2 -m "not integration or smoke" $(PYTEST_ARGS) tests/unit sandbox/tests tests/integration
 
 # One pytest run for unit, sandbox and integration tests and the gates (tests/gates runs
 # sanity, lint, galaxy, docs-lint, changelog-check and ee), so its closing line counts them all.
 test: venv
-	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --maxschedchunk 2 $(PYTEST_ARGS)
 
 # --- The ecosystem's gates (each runs alone too; tests/gates/test_gates.py runs them in `make test`)
 # Tools run with the venv first on PATH and the checkout as portaplus.softswitch.

@@ -6,7 +6,7 @@ from tests.collection_path import ensure
 
 sys.path.insert(0, ensure())
 
-# Longest first (from `pytest --durations` on 2 cores): `--dist load` deals them round-robin, so the workers
+# Longest first (from `pytest --durations` on 2 cores): `--dist load --maxschedchunk 2` deals them two at a time, so the workers
 # finish together instead of one running ansible-test sanity alone at the end. Whole files only,
 # so a module's fixtures are set up once. A name missing here just runs in collection order.
 SLOW_FIRST = (
