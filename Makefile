@@ -4,7 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
-PYTEST_WORKERS ?= 2
+# Three workers on two cores: many runs wait (retry back-off, injected hangs, sandbox start-up),
+# and a third worker keeps both cores busy meanwhile. PYTEST_ARGS adds options, e.g. --durations=15.
+PYTEST_WORKERS ?= 3
+PYTEST_ARGS ?=
 # ansible-test, ansible-playbook and imports need the collection under
 # ansible_collections/portaplus/softswitch: tests/collection_path.py makes that symlink.
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
@@ -49,12 +52,12 @@ integration: venv
 # The edit-test loop (a few minutes): unit and sandbox tests and the smoke integration runs,
 # no reliability suite, gates or slow end-to-end runs. `make test` runs everything.
 check: venv
-	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not integration or smoke" tests/unit sandbox/tests tests/integration
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --maxschedchunk 2 -m "not integration or smoke" $(PYTEST_ARGS) tests/unit sandbox/tests tests/integration
 
 # One pytest run for unit, sandbox and integration tests and the gates (tests/gates runs
 # sanity, lint, galaxy, docs-lint, docs-markdown, changelog-check and ee), so its closing line counts them all.
 test: venv
-	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --maxschedchunk 2 $(PYTEST_ARGS)
 
 # --- The ecosystem's gates (each runs alone too; tests/gates/test_gates.py runs them in `make test`)
 # Tools run with the venv first on PATH and the checkout as portaplus.softswitch.

@@ -164,12 +164,9 @@ class Ansible:
             tasks = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
         return self.run_class(command, proc.returncode, proc.stdout, proc.stderr, tasks, base)
 
-    def tasks(self, tasks_text, args=(), vars_data=None, vars_text="", check=False, diff=False, verbosity=0,
-              **kwargs):
+    def tasks(self, tasks_text, args=(), vars_data=None, **kwargs):
         """Run tasks (YAML text) in one play on the implicit localhost."""
-        args = list(args) + (["--check"] if check else []) + (["--diff"] if diff else []) + \
-            (["-" + "v" * verbosity] if verbosity else [])
-        return self.playbook(play_text(tasks_text, vars_text, vars_data), args=args, **kwargs)
+        return self.playbook(play_text(tasks_text, vars_data=vars_data), args=args, **kwargs)
 
     def start(self, tasks_text, license=DEMO_LICENSE, extra_env=None):
         """Start tasks (YAML text) in the background, output discarded: a run to interrupt."""

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tests.ansible_cli import DEMO_LICENSE, Ansible, Run
+from tests.ansible_cli import DEMO_LICENSE, Ansible, Run, play_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OTHER_LICENSE = "OTHER-LICENSE"
@@ -43,19 +43,22 @@ def pytest_collection_modifyitems(items):
             if name in SMOKE:
                 item.add_marker(pytest.mark.smoke)
                 smoke.add(name)
-    lost = [name for name in SMOKE if name.split("::")[0] in files and name not in smoke]
+    lost = [name for name in SMOKE if name.split("::", maxsplit=1)[0] in files and name not in smoke]
     if lost:
         raise pytest.UsageError("tests/integration/conftest.py SMOKE names tests that do not exist: %s" % lost)
 
 
 @pytest.fixture
 def play(sandbox, tmp_path):
-    """Run a playbook given as a list of tasks (YAML text) against the sandbox."""
+    """Run a playbook given as a list of tasks (YAML text) against the sandbox. The playbook is
+    written to tmp_path (play0.yml, play1.yml, ...), so files a test puts there are beside it."""
     ansible = Ansible(sandbox.url, tmp_path / "ansible", run_class=PlayResult)
 
     def run(tasks, check=False, diff=False, verbosity=0, license=DEMO_LICENSE, extra_env=None, vars_text=""):
-        return ansible.tasks(tasks, check=check, diff=diff, verbosity=verbosity, license=license,
-                             extra_env=extra_env, vars_text=vars_text, timeout=600)
+        playbook = tmp_path / ("play%d.yml" % ansible.count)
+        playbook.write_text(play_text(tasks, vars_text))
+        args = (["--check"] if check else []) + (["--diff"] if diff else []) + (["-" + "v" * verbosity] if verbosity else [])
+        return ansible.playbook(path=str(playbook), args=args, license=license, extra_env=extra_env, timeout=600)
 
     return run
 

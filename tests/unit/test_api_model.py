@@ -88,4 +88,3 @@ def test_a_reset_on_a_read_past_the_retries_is_a_transport_error(demo):
     with pytest.raises(TransportError) as caught:
         account.find_accounts(api, account_id="441632960001")
     assert "after 2 attempt(s)" in str(caught.value)
-

@@ -80,7 +80,7 @@ def test_rename_and_move_update_the_existing_record_in_place(api, demo):
     result = run(api, [{"number": "101", "name": "Front Desk", "account_id": "441632960003"}])
     assert result["updated"] == ["101"]
     assert api.write_paths() == [("UpdateCustomerExtension", {"ExtensionRecordId": 7001, "Name": "Front Desk",
-                                                         "Id": "101", "IAccount": 5003})]
+                                                              "Id": "101", "IAccount": 5003})]
     assert by_number(demo)["101"]["record_id"] == 7001
     assert result["diff"] == [{
         "before_header": "extension 101", "after_header": "extension 101 (changed)",
@@ -91,14 +91,14 @@ def test_rename_and_move_update_the_existing_record_in_place(api, demo):
 def test_rename_only_keeps_the_account_without_reading_accounts(api):
     run(api, [{"number": "102", "name": "Sales & Support"}])
     assert api.write_paths() == [("UpdateCustomerExtension", {"ExtensionRecordId": 7002, "Name": "Sales & Support",
-                                                         "Id": "102", "IAccount": 5002})]
+                                                              "Id": "102", "IAccount": 5002})]
     assert "GetAccounts" not in api.ops()
 
 
 def test_empty_account_id_unbinds(api):
     run(api, [{"number": "101", "account_id": ""}])
     assert api.write_paths() == [("UpdateCustomerExtension", {"ExtensionRecordId": 7001, "Name": "Reception",
-                                                         "Id": "101", "IAccount": 0})]
+                                                              "Id": "101", "IAccount": 0})]
 
 
 def test_replaced_without_account_id_unbinds_but_keeps_the_name(api, demo):
@@ -222,7 +222,7 @@ def test_name_is_required_to_create(api):
 
 def test_two_extensions_on_one_account_fail_before_writing(api):
     message = failure(api, [{"number": "101", "account_id": "441632960003"},
-                                  {"number": "103", "name": "X", "account_id": "441632960003"}])
+                            {"number": "103", "name": "X", "account_id": "441632960003"}])
     assert message.startswith("config[1].account_id:") and "101 and 103" in message
 
 
