@@ -44,7 +44,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     REPO, LICENSE, ansible_command, measure, playbook_env, ratio, recap, table, write_section,
 )
-from tests.integration.playbooks import RECAP  # noqa: E402
+from tests.ansible_cli import RECAP  # noqa: E402
 from portaplus_sandbox.testing import SandboxServer  # noqa: E402
 
 CUSTOMER = 1001

@@ -14,10 +14,9 @@ import urllib.request
 import pytest
 from portaplus_sandbox.testing import SandboxServer
 
-from tests.ansible_cli import playbook_env
+from tests.ansible_cli import Run, playbook_env
 from tests.collection_path import REPO
 from tests.integration.conftest import writes
-from tests.integration.playbooks import Run
 
 GENERATED = [1101, 1102, 1103]          # the sandbox's --customers 3, with --accounts 900: 300 accounts each
 EXAMPLES = os.path.join(REPO, "examples", "customers")
@@ -28,8 +27,8 @@ def ansible_playbook(url, cwd, playbook, *args):
     env = playbook_env(url, extra={"ANSIBLE_LOCAL_TEMP": os.path.join(str(cwd), ".ansible-tmp")})
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
                "portaplus.softswitch.%s" % playbook] + list(args)
-    return Run(subprocess.run(command, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=900,
-                              check=False))
+    proc = subprocess.run(command, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=900, check=False)
+    return Run(command, proc.returncode, proc.stdout, proc.stderr, [], [])
 
 
 def get(server, route):

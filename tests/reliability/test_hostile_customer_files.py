@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from tests.reliability.conftest import BIN
+from tests.ansible_cli import BIN
 
 VALID = ('customer: 1001\nname: Acme Ltd\naccounts:\n  - account_id: "441632960001"\n'
          '    product: Hosted PBX Seat\n')
