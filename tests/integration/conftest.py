@@ -51,14 +51,16 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def play(sandbox, tmp_path):
     """Run a playbook given as a list of tasks (YAML text) against the sandbox. The playbook is
-    written to tmp_path (play0.yml, play1.yml, ...), so files a test puts there are beside it."""
+    written to tmp_path (play0.yml, play1.yml, ...) and runs there, so files a test puts there are beside it."""
     ansible = Ansible(sandbox.url, tmp_path / "ansible", run_class=PlayResult)
 
     def run(tasks, check=False, diff=False, verbosity=0, license=DEMO_LICENSE, extra_env=None, vars_text=""):
         playbook = tmp_path / ("play%d.yml" % ansible.count)
         playbook.write_text(play_text(tasks, vars_text))
         args = (["--check"] if check else []) + (["--diff"] if diff else []) + (["-" + "v" * verbosity] if verbosity else [])
-        return ansible.playbook(path=str(playbook), args=args, license=license, extra_env=extra_env, timeout=600)
+        # run beside the playbook, as a user does: relative paths (customers/acme.yml) mean the same to both
+        return ansible.playbook(path=str(playbook), args=args, license=license, extra_env=extra_env, timeout=600,
+                                cwd=tmp_path)
 
     return run
 

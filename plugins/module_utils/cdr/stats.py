@@ -230,6 +230,19 @@ def _new_cell():
     return [0, 0, 0, 0, ZERO]
 
 
+def _count(cells, key, duration, cost, answered):
+    """One call into the cell ``key`` of ``cells`` (calls, answered, seconds, answered seconds, cost)."""
+    cell = cells.get(key)
+    if cell is None:
+        cell = cells[key] = _new_cell()
+    cell[0] += 1
+    cell[2] += duration
+    cell[4] += cost
+    if answered:
+        cell[1] += 1
+        cell[3] += duration
+
+
 def _merge(into, cell):
     into[0] += cell[0]
     into[1] += cell[1]
@@ -275,15 +288,7 @@ class CdrStats:
         direction = call_type if call_type in DIRECTIONS else UNKNOWN_DIRECTION
         country = self.destinations.country(cld or "") if direction != "incoming" else None
         key = (account_id or "", direction, country, None if answered else cause)
-        cell = self._groups.get(key)
-        if cell is None:
-            cell = self._groups[key] = _new_cell()
-        cell[0] += 1
-        cell[2] += duration
-        cell[4] += cost
-        if answered:
-            cell[1] += 1
-            cell[3] += duration
+        _count(self._groups, key, duration, cost, answered)
         if not connect_time:
             self.undated += 1
             return
@@ -291,16 +296,7 @@ class CdrStats:
             self.first_call = connect_time
         if self.last_call is None or connect_time > self.last_call:
             self.last_call = connect_time
-        slot = self.clock.slot(connect_time)
-        cell = self._slots.get(slot)
-        if cell is None:
-            cell = self._slots[slot] = _new_cell()
-        cell[0] += 1
-        cell[2] += duration
-        cell[4] += cost
-        if answered:
-            cell[1] += 1
-            cell[3] += duration
+        _count(self._slots, self.clock.slot(connect_time), duration, cost, answered)
 
     def add_record(self, record):
         """A record of the ``cdrs`` lookup (``charged_amount`` a float: read through its shortest repr)."""
