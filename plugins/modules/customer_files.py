@@ -141,12 +141,12 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.plan_report i
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            path=dict(type="str"),
+            path=dict(type="path"),
             option=dict(type="str", default="path"),
             read_customers=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
             create=dict(type="bool", default=False),
-            plan_file=dict(type="str"),
+            plan_file=dict(type="path"),
             cwd=dict(type="path"),
         ),
         supports_check_mode=True,
@@ -156,12 +156,12 @@ def main():
     result = dict(changed=False)
     if params["plan_file"]:
         try:
-            result["plans"] = read_plan_file(os.path.join(cwd, os.path.expanduser(params["plan_file"])))
+            result["plans"] = read_plan_file(os.path.join(cwd, params["plan_file"]))
         except PlanFormatError as exc:
             module.fail_json(msg=str(exc))
         if not params["path"]:
             module.exit_json(**result)
-    directory = os.path.normpath(os.path.join(cwd, os.path.expanduser(params["path"] or "")))
+    directory = os.path.normpath(os.path.join(cwd, params["path"] or ""))
     created = False
     try:
         if params["create"] and params["path"] and not os.path.isdir(directory):

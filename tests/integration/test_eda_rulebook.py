@@ -63,7 +63,7 @@ def guard_run(tmp_path_factory):
                 return "Waiting for events" in text() and any(
                     r["op"] == "ActiveCalls" and r["status"] == 200 for r in server.requests())
             wait_for(polling, READY_TIMEOUT_S, "the rulebook's first poll", text)
-            posted = [server.start_call(DOMESTIC, "441619460200", duration_s=120) for _ in range(2)]
+            posted = [server.start_call(DOMESTIC, "441619460200", duration_s=120) for _call in range(2)]
             started, started_at = time.monotonic(), time.time()
             fraud = [server.start_call(FRAUDSTER, "882160000%02d" % n, duration_s=120) for n in range(6)]
             block_seen = wait_for(lambda: blocked(server, FRAUDSTER_I), INTERVAL + 60, "the block", text)
@@ -135,7 +135,7 @@ def test_the_license_is_in_no_event_log_line_or_audit_line(guard_run):
 
 def test_the_asr_summary_is_written_only_below_the_threshold(sandbox, tmp_path):
     """The ASR watch's playbook, run as its rulebook would with a failed call's CDR event."""
-    for _ in range(2):                      # ended in the second they started: failed (0 s) calls
+    for _call in range(2):                  # ended in the second they started: failed (0 s) calls
         sandbox.end_call(sandbox.start_call("441632960001", "442071234567", duration_s=60)["call_id"])
     answered = sandbox.start_call("441632960001", "33123456789", duration_s=1)
     wait_for(lambda: [c for c in sandbox.call_log()["calls"] if c["call_id"] == answered["call_id"]
@@ -148,7 +148,7 @@ def test_the_asr_summary_is_written_only_below_the_threshold(sandbox, tmp_path):
         extra = dict(event, min_asr=min_asr)
         return subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
                                "portaplus.softswitch.asr_summary", "-e", json.dumps(extra)],
-                              env=playbook_env(sandbox.url), capture_output=True, text=True, timeout=300)
+                              env=playbook_env(sandbox.url), capture_output=True, text=True, timeout=300, check=False)
     above = run(1.01)                       # an ASR is never above 1: a summary
     assert above.returncode == 0, above.stdout + above.stderr
     [line] = [json.loads(text) for text in summary.read_text().splitlines()]

@@ -55,6 +55,7 @@ def faulty_run(tmp_path_factory):
                 run_for(TRAFFIC_S, watcher),
                 run_for(half, cdrs(first_cdrs, connection(server.url, customer=list(DEMO_CUSTOMERS), interval=2,
                                                           state_file=state_file))))
+
         # the second cdrs source starts from the state file the first one left at its shutdown
         async def restart():
             await asyncio.sleep(TRAFFIC_S / 2 + 1)

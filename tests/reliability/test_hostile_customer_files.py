@@ -31,19 +31,19 @@ ALIAS_BOMB_ACCOUNTS = ("customer: 1001\n"
                        "accounts: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n")
 ALIAS_BOMB_LIST = ("customer: 1001\nname: &n Acme\naccounts:\n"
                    "  - &one {account_id: \"441632960001\", product: Hosted PBX Seat, first_name: *n}\n"
-                   + "".join("  - *one\n" for _ in range(200)))
+                   + "  - *one\n" * 200)
 MARKER = "pipe-ran.marker"
 
 # case -> (file bytes, words the message must hold besides the file's name)
 CASES = {
     "latin-1": (VALID.replace("Acme Ltd", "Acm\u00e9 Ltd").encode("latin-1"), ("utf-8",)),
     "utf-16 with BOM": (b"\xff\xfe" + VALID.encode("utf-16-le"), ("utf-8",)),
-    "11 MB": (VALID.encode("utf-8") + b"# " + b"x" * (11 * 1024 * 1024) + b"\n", ("size",)),
+    "11 MB": (VALID.encode("utf-8") + b"# " + b"x" * (11 * 1024 * 1024) + b"\n", ("10 MB",)),
     "alias bomb in accounts": (ALIAS_BOMB_ACCOUNTS.encode("utf-8"), ("alias",)),
     "alias bomb in a list": (ALIAS_BOMB_LIST.encode("utf-8"), ("alias",)),
-    "two accounts keys": ((VALID + 'accounts:\n  - account_id: "441632960002"\n').encode("utf-8"), ("duplicate", "accounts")),
+    "two accounts keys": ((VALID + 'accounts:\n  - account_id: "441632960002"\n').encode("utf-8"), ("given twice", "lines 3 and 6", "accounts")),
     "two email keys": ((VALID + "    email: a@acme.example\n    email: b@acme.example\n").encode("utf-8"),
-                       ("duplicate", "email")),
+                       ("given twice", "lines 6 and 7", "email")),
     "pipe lookup": ((VALID + "    first_name: \"{{ lookup('pipe', 'touch %s') }}\"\n" % MARKER).encode("utf-8"),
                     ("{{",)),
 }
