@@ -29,13 +29,13 @@ options:
       - The directory of the customer files. A relative path is relative to O(cwd).
       - Required unless O(plan_file) is given; a missing value fails naming O(option), so a playbook can pass its
         variable as it is.
-    type: str
+    type: path
   plan_file:
     description:
       - A C(plan.json) written by C(playbooks/plan.yml) (M(portaplus.softswitch.customer_plan_report)), to return its
         plans by customer id in RV(plans), as C(playbooks/provision.yml -e plan_file=...) does.
       - A relative path is relative to O(cwd).
-    type: str
+    type: path
   cwd:
     description:
       - The directory relative paths are relative to.
