@@ -26,7 +26,8 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import NotFoundError, PortaPlusError, Route
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import (
+    NotFoundError, PortaPlusError, Route, ValidationError)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer import read_customer_accounts
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.checks import ACCOUNT_ID_MAX_LENGTH
 from ansible_collections.portaplus.softswitch.plugins.module_utils.engine.fields import (
@@ -345,10 +346,14 @@ class AccountSpec(_CustomerScoped):
     key = "account_id"
     fields = ACCOUNT_FIELDS
 
-    def __init__(self, client, customer, update_password="always", purge_addons=False, single=False):
+    def __init__(self, client, customer, update_password="always", purge_addons=False, single=False,
+                 locate_on_refusal=False):
         super(AccountSpec, self).__init__(client, customer, single=single)
         self.update_password = update_password
         self.purge_addons = purge_addons
+        # True: new account IDs are looked up across the License only when CreateAccounts refuses them (one
+        # request saved). Safe only for a single CreateAccounts, which the API refuses whole (A8, A35).
+        self.locate_on_refusal = locate_on_refusal
         self._product_ids = {}   # main product name -> IProduct
         self._held = set()       # account IDs the customer holds, from the last read
         self._index = {}         # account_id -> position in config, for messages
@@ -400,12 +405,8 @@ class AccountSpec(_CustomerScoped):
     def check_create(self, item, index):
         account_id = item["account_id"]
         check_new_account_id(self.option(index, "account_id"), account_id)
-        holder = self.customer_of(account_id)
-        if holder is not None and holder != self.customer:
-            raise InputError(self.option(index, "account_id"),
-                             "account %s exists in customer %s, not in customer %s; an account ID is unique across "
-                             "the License, so it can neither be created here nor managed from customer %s"
-                             % (account_id, holder, self.customer, self.customer), show_value=False)
+        if not self.locate_on_refusal or self._elsewhere is not None:
+            self.check_not_held_elsewhere(account_id, index)
         if not item.get("product"):
             raise InputError(self.option(index, "product"),
                              "is required to create account %s (it does not exist in customer %s)"
@@ -416,6 +417,19 @@ class AccountSpec(_CustomerScoped):
             holder = self._extensions.setdefault(extension, account_id)
             if holder != account_id:
                 raise InputError(self.option(index, "extension"), "is already the extension of account %s" % holder, extension)
+
+    def check_not_held_elsewhere(self, account_id, index):
+        holder = self.customer_of(account_id)
+        if holder is not None and holder != self.customer:
+            raise InputError(self.option(index, "account_id"),
+                             "account %s exists in customer %s, not in customer %s; an account ID is unique across "
+                             "the License, so it can neither be created here nor managed from customer %s"
+                             % (account_id, holder, self.customer, self.customer), show_value=False)
+
+    def check_new_ids_elsewhere(self, items):
+        """The License-wide check ``check_create`` left out (``locate_on_refusal``): one request, before a write."""
+        for item in items:
+            self.check_not_held_elsewhere(item["account_id"], self._index.get(item["account_id"]))
 
     def desired(self, want, have, state):
         result = super(AccountSpec, self).desired(want, have, state)
@@ -445,10 +459,17 @@ class AccountSpec(_CustomerScoped):
         nothing half-configured.
         """
         failure = None
-        for product_id, group in self.group_by_product(items):
+        groups = self.group_by_product(items)
+        if self.locate_on_refusal and self._elsewhere is None and len(groups) > 1:
+            self.check_new_ids_elsewhere(items)  # several requests are not refused as one: check first
+        for product_id, group in groups:
             try:
                 self.client.call(CREATE_ACCOUNTS, body=self.create_body(product_id, group),
                                  action="creating %d account(s) in customer %s" % (len(group), self.customer))
+            except ValidationError as exc:
+                if self.locate_on_refusal and self._elsewhere is None:
+                    self.check_new_ids_elsewhere(group)  # an ID of another customer: say which, and whose
+                failure = failure or exc
             except PortaPlusError as exc:
                 failure = failure or exc
         existing = dict((account["account_id"], account) for account in self.read_all())

@@ -208,14 +208,17 @@ def holder_name(account):
 class CustomerPlanner:
     """Plan (``plan()``) and apply (``apply()``) one customer file; ``content`` is the file's data."""
 
-    def __init__(self, client, content, source=None):
+    def __init__(self, client, content, source=None, check_mode=False):
         self.client = client
         self.source = source
         self.customer = content["customer"]
         self.name = content.get("name")
         self.policy = complete_policy(content.get("policy"))
         self.given = dict((resource, content.get(resource)) for resource in RESOURCES)
-        self.accounts = _FileAccounts(client, self.customer, update_password=self.policy["accounts"]["update_password"])
+        # A plan to review (check mode) looks new account IDs up across the License; a run that applies leaves it
+        # to CreateAccounts, which refuses an ID in use before writing anything (A35), and then names its holder.
+        self.accounts = _FileAccounts(client, self.customer, update_password=self.policy["accounts"]["update_password"],
+                                      locate_on_refusal=not check_mode)
         self.accounts.config_name = self.where("accounts")
         self.extensions = ExtensionSpec(client, self.customer)
         self.extensions.config_name = self.where("extensions")
@@ -449,7 +452,7 @@ class CustomerPlanner:
 
 def run_customer(client, content, source=None, check_mode=False, saved_plan=None, want_diff=False):
     """What the ``customer`` module returns: plan, then (unless check mode or a guard stops it) apply."""
-    planner = CustomerPlanner(client, content, source)
+    planner = CustomerPlanner(client, content, source, check_mode=check_mode)
     document = planner.plan()
     result = {"plan": document, "changed": any(document["counts"].values()), "msg": summary(document)}
     if want_diff:

@@ -396,3 +396,22 @@ def test_catalogue_refuses_an_ambiguous_name_and_lists_ids():
     with pytest.raises(InputError) as info:
         catalogue.resolve("OFFICE LINE", "o", "main")
     assert "names several main products (ids 1, 4); give the id instead" in str(info.value)
+
+
+def test_locate_on_refusal_saves_the_license_wide_lookup_of_one_create_and_still_names_a_taken_id(api, demo):
+    # one product, one CreateAccounts: the API refuses it whole (A35), so the lookup waits for a refusal
+    run(api, [{"account_id": "441632960121", "product": 2}], locate_on_refusal=True)
+    assert "/GetAccountsByAccountIDs" not in api.templates()
+    # two products, two requests: not refused as one, so the IDs are looked up before the first write
+    api = demo.client()
+    run(api, [{"account_id": "441632960122", "product": 2}, {"account_id": "441632960123", "product": 1}],
+        locate_on_refusal=True)
+    assert api.templates().index("/GetAccountsByAccountIDs") < api.templates().index("/CreateAccounts")
+    # an ID customer 1002 holds: CreateAccounts refuses it, and the message names the holder
+    api = demo.client()
+    with pytest.raises(InputError) as info:
+        run(api, [{"account_id": "441632960124", "product": 2}, {"account_id": "441632960101", "product": 2}],
+            locate_on_refusal=True)
+    assert str(info.value).startswith("config[1].account_id: account 441632960101 exists in customer 1002, not in "
+                                      "customer 1001"), str(info.value)
+    assert "441632960124" not in records(demo)       # refused whole: nothing was created

@@ -1,0 +1,81 @@
+"""Requests of the customer module on a fresh customer (seed `empty`, customer 1001), from the sandbox's log.
+
+Issue 21's targets: a first run of N accounts, each with an extension and an add-on, sends at most 6 requests,
+a no-op re-run at most 3. New account IDs are looked up across the License only in a plan to review (check
+mode) or when CreateAccounts refuses one (A35): an ID another customer holds is still refused, naming it.
+"""
+import pytest
+import yaml
+
+from tests.ansible_cli import Ansible, play_text
+from tests.integration.conftest import PlayResult, writes
+from portaplus_sandbox.testing import SandboxServer
+
+ACCOUNTS = 20
+LICENSE_WIDE_LOOKUP = "/GetAccountsByAccountIDs"
+
+
+@pytest.fixture(scope="module")
+def empty_sandbox():
+    with SandboxServer(seed="empty") as server:
+        yield server
+
+
+def customer_file(customer, first, count, extension_base):
+    accounts, extensions = [], []
+    for n in range(first, first + count):
+        account_id = "4416329%05d" % n
+        accounts.append({"account_id": account_id, "product": 2, "first_name": "Bench", "last_name": "User %d" % n,
+                         "addons": [11]})
+        extensions.append({"number": str(extension_base + n), "name": "Bench User %d" % n, "account_id": account_id})
+    return {"customer": customer, "name": "Bench", "accounts": accounts, "extensions": extensions}
+
+
+def routes(server):
+    return [request["route"].split("/{")[0] for request in server.requests()]
+
+
+def test_first_run_six_requests_no_op_three_and_an_id_of_another_customer_is_still_refused(empty_sandbox, tmp_path):
+    server = empty_sandbox
+    server.reset()
+    ansible = Ansible(server.url, tmp_path / "ansible", run_class=PlayResult)
+
+    def apply(name, data, check=False):
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        task = "- name: Apply\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/%s\n" % (path, name)
+        playbook = tmp_path / ("play%d.yml" % ansible.count)
+        playbook.write_text(play_text(task))
+        server.clear_log()
+        return ansible.playbook(path=str(playbook), args=["--check"] if check else [], timeout=600, cwd=tmp_path)
+
+    acme = customer_file(1001, 0, ACCOUNTS, 10000)
+    planned = apply("acme.yml", acme, check=True)
+    assert planned.rc == 0 and planned.task("Apply")["plan"]["counts"]["create"] == 2 * ACCOUNTS, planned.output
+    assert writes(server) == []
+    assert LICENSE_WIDE_LOOKUP in routes(server)          # a plan to review checks new IDs across the License
+
+    first = apply("acme.yml", acme)
+    assert first.rc == 0 and first.task("Apply")["changed"] is True, first.output
+    assert len(routes(server)) <= 6, routes(server)
+    assert LICENSE_WIDE_LOOKUP not in routes(server)
+
+    noop = apply("acme.yml", acme)
+    assert noop.rc == 0 and noop.task("Apply")["changed"] is False, noop.output
+    assert len(routes(server)) <= 3, routes(server)
+
+    # an account ID customer 1002 holds, added to 1001's file: refused by CreateAccounts, then named
+    globex = customer_file(1002, 500, 1, 20000)
+    assert apply("globex.yml", globex).rc == 0
+    taken = globex["accounts"][0]["account_id"]
+    acme["accounts"].append(dict(globex["accounts"][0], last_name="Taken"))
+    acme["accounts"].append({"account_id": "441632999999", "product": 2, "first_name": "New", "addons": [11]})
+    message = ("customers/acme.yml: accounts[%d].account_id: account %s exists in customer 1002, not in customer 1001"
+               % (ACCOUNTS, taken))
+    for check in (True, False):
+        refused = apply("acme.yml", acme, check=check)
+        assert refused.rc != 0
+        assert message in refused.task("Apply")["msg"], refused.task("Apply")
+        assert [r["route"].split("/{")[0] for r in writes(server)] == ([] if check else ["/CreateAccounts"])
+    again = apply("acme.yml", customer_file(1001, 0, ACCOUNTS, 10000))
+    assert again.rc == 0 and again.task("Apply")["changed"] is False, again.output   # the refused create wrote nothing
