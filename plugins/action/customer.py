@@ -45,10 +45,8 @@ class ActionModule(ActionBase):
                 if given:
                     return dict(result, failed=True, msg="src: the file gives %s; do not set %s on the task as well"
                                 % (", ".join(given), ", ".join(given)))
-                path = os.path.abspath(os.path.expanduser(to_text(src)))
                 source = args.get("source") or to_text(src)
-                content = load_customer_file(path, source, decrypt=self._decrypt,
-                                             template=self._template if templating else None)
+                content = self.read_customer_file(src, source, templating)
                 args["source"] = source
             else:
                 source = args.get("source") or "task options"
@@ -63,6 +61,11 @@ class ActionModule(ActionBase):
         # the arguments are the whole file: a thousand accounts do not belong in every task result
         result.pop("invocation", None)
         return result
+
+    def read_customer_file(self, path, source, templating):
+        """The file as data, on the controller: vault values decrypted, templates refused unless ``templating``."""
+        path = os.path.abspath(os.path.expanduser(to_text(path)))
+        return load_customer_file(path, source, decrypt=self._decrypt, template=self._template if templating else None)
 
     def _decrypt(self, ciphertext):
         return to_text(self._loader._vault.decrypt(ciphertext))  # pylint: disable=protected-access

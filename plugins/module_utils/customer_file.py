@@ -133,6 +133,18 @@ def check_unique(data, problems):
                 seen[value] = index
 
 
+#: The options of the customer_file module (its action plugin does the work on the controller).
+CHECK_ARGUMENT_SPEC = dict(
+    path=dict(type="path"),
+    data=dict(type="raw"),
+    schema=dict(type="dict"),
+    source=dict(type="str"),
+    templating=dict(type="bool", default=False),
+)
+CHECK_MUTUALLY_EXCLUSIVE = [("path", "data")]
+CHECK_REQUIRED_ONE_OF = [("path", "data")]
+
+
 #: A customer file larger than this is refused before it is parsed (a customer of 10,000 accounts is ~2 MB).
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: YAML aliases (``*name``) a customer file may use, and the nodes its content may expand to: an alias

@@ -482,6 +482,9 @@ def run_customer_module(module):
                              "this module was run without it", changed=False)
     client = client_from_module(module)
     content = dict((name, params.get(name)) for name in FILE_KEYS)
+    # The arguments are the whole file: echoing them back as the result's invocation would make a no-op's output
+    # hundreds of KiB, filtered for secrets and decoded again on the controller, only for the action to drop it.
+    invocation = {"module_args": {"customer": params.get("customer"), "source": params.get("source")}}
     with failures_reported(module, client):
         try:
             result = run_customer(client, content, source=params.get("source"), check_mode=module.check_mode,
@@ -489,5 +492,5 @@ def run_customer_module(module):
         except GuardError as exc:
             result = dict(exc.result, changed=False)
             result.pop("msg", None)
-            module.fail_json(msg=client.redact(str(exc)), **result)
-    module.exit_json(**result)
+            module.fail_json(msg=client.redact(str(exc)), invocation=invocation, **result)
+    module.exit_json(invocation=invocation, **result)

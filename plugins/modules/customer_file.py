@@ -24,13 +24,16 @@ description:
   - Text values must be written as text; an account ID or extension number written without quotes is an error,
     because YAML may change it (C(0101) is read as the number 65).
   - Makes no request to the API; the role runs it before any other task.
-  - Runs where the file is, normally on the controller with a local connection.
+  - Runs on the controller (an action plugin), where the file is read once; C(playbooks/provision.yml) applies the
+    checked RV(content), so a customer file is parsed once per run.
 options:
   path:
     description:
       - The customer file to read and check (YAML).
       - Syntax errors are reported with their line and column. Values encrypted with C(ansible-vault encrypt_string)
-        (C(!vault)) are checked as text; this module never decrypts them.
+        (C(!vault)) are decrypted with the play's vault secrets, as M(portaplus.softswitch.customer) reads them.
+      - The file is data - UTF-8, at most 10 MB, each key once per mapping, few YAML aliases - and a Jinja template in a
+        value is refused unless O(templating=true).
       - One of O(path) and O(data) is required.
     type: path
   data:
@@ -50,10 +53,16 @@ options:
       - The name of the file, used at the start of every message.
       - Defaults to O(path), or to V(customer file) with O(data).
     type: str
+  templating:
+    description:
+      - Render Jinja templates in the values of the file at O(path), as the C(templating) option of
+        M(portaplus.softswitch.customer) does. Off by default - customer files are data.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
-    description: The module only reads its options, so check mode changes nothing.
+    description: The module only reads the file and its options, so check mode changes nothing.
   diff_mode:
     support: none
     description: Nothing changes, so there is no diff.
@@ -93,6 +102,14 @@ customer:
   returned: success
   type: dict
   sample: {"customer": 1001, "name": "Acme Ltd", "accounts": [{"account_id": "441632960001"}], "extensions": []}
+content:
+  description:
+    - The checked content with defaults filled in, passwords and decrypted C(!vault) values included - what
+      M(portaplus.softswitch.customer) takes as its options.
+    - A successful result is marked C(no_log) (it is shown censored); only a registered variable holds it.
+  returned: success
+  type: dict
+  sample: {"customer": 1001, "name": "Acme Ltd", "accounts": [{"account_id": "441632960001"}]}
 problems:
   description: One line per problem, each starting with the file name and the path inside it.
   returned: failure
@@ -103,36 +120,17 @@ problems:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_plan import CUSTOMER_FILE_OPTIONS
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import (
-    CustomerFileError, check_customer_file, decode_text, load_yaml, read_bytes, secret_values, without_secrets)
+    CHECK_ARGUMENT_SPEC, CHECK_MUTUALLY_EXCLUSIVE, CHECK_REQUIRED_ONE_OF)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path"),
-            data=dict(type="raw"),
-            schema=dict(type="dict"),
-            source=dict(type="str"),
-        ),
-        mutually_exclusive=[("path", "data")],
-        required_one_of=[("path", "data")],
-        supports_check_mode=True,
-    )
-    params = module.params
-    schema = params["schema"] or CUSTOMER_FILE_OPTIONS
-    source = params["source"] or params["path"] or "customer file"
-    try:
-        if params["path"] is not None:
-            data = load_yaml(decode_text(read_bytes(params["path"], source), source), source)
-        else:
-            data = params["data"]
-        module.no_log_values.update(secret_values(data, schema))
-        customer = check_customer_file(data, schema, source)
-    except CustomerFileError as exc:
-        module.fail_json(msg=str(exc), problems=["%s: %s" % (source, problem) for problem in exc.problems])
-    module.exit_json(changed=False, customer=without_secrets(customer, schema))
+    # The action plugin reads and checks the file on the controller (vault secrets, one parse); this runs only
+    # if something bypasses it, and says so.
+    module = AnsibleModule(argument_spec=CHECK_ARGUMENT_SPEC, mutually_exclusive=CHECK_MUTUALLY_EXCLUSIVE,
+                           required_one_of=CHECK_REQUIRED_ONE_OF, supports_check_mode=True)
+    module.fail_json(msg="portaplus.softswitch.customer_file runs in its action plugin on the controller; this module "
+                         "was run without it")
 
 
 if __name__ == "__main__":

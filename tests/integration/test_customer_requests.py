@@ -4,14 +4,21 @@ Issue 21's targets: a first run of N accounts, each with an extension and an add
 a no-op re-run at most 3. New account IDs are looked up across the License only in a plan to review (check
 mode) or when CreateAccounts refuses one (A35): an ID another customer holds is still refused, naming it.
 """
+import json
+import os
+import shutil
+import urllib.request
+
 import pytest
 import yaml
 
 from tests.ansible_cli import Ansible, play_text
+from tests.collection_path import REPO
 from tests.integration.conftest import PlayResult, writes
 from portaplus_sandbox.testing import SandboxServer
 
 ACCOUNTS = 20
+EXAMPLES = os.path.join(REPO, "examples", "customers")
 LICENSE_WIDE_LOOKUP = "/GetAccountsByAccountIDs"
 
 
@@ -79,3 +86,54 @@ def test_first_run_six_requests_no_op_three_and_an_id_of_another_customer_is_sti
         assert [r["route"].split("/{")[0] for r in writes(server)] == ([] if check else ["/CreateAccounts"])
     again = apply("acme.yml", customer_file(1001, 0, ACCOUNTS, 10000))
     assert again.rc == 0 and again.task("Apply")["changed"] is False, again.output   # the refused create wrote nothing
+
+
+# Counts, in every Python process of a run (controller, forks, modules), the opens of the files named in
+# PORTAPLUS_TEST_WATCH, one line each in PORTAPLUS_TEST_OPENS: how often a customer file is read.
+OPEN_COUNTER = '''
+import os, sys, threading
+_watched = set(os.environ.get("PORTAPLUS_TEST_WATCH", "").split(os.pathsep)) - {""}
+_log = os.environ.get("PORTAPLUS_TEST_OPENS")
+_busy = threading.local()
+def _hook(event, args):
+    if event != "open" or getattr(_busy, "on", False) or not args or not isinstance(args[0], str):
+        return
+    if args[0].endswith(".yml") and os.path.realpath(args[0]) in _watched:
+        _busy.on = True
+        try:
+            with open(_log, "a") as handle:
+                handle.write(os.path.realpath(args[0]) + "\\n")
+        finally:
+            _busy.on = False
+if _watched and _log:
+    sys.addaudithook(_hook)
+'''
+
+
+def test_provision_reads_each_customer_file_once_and_vault_values_still_work(sandbox, tmp_path):
+    from ansible.parsing.vault import VaultLib, VaultSecret   # the test encrypts as ansible-vault would
+    cipher = VaultLib([("default", VaultSecret(b"vault-pw-for-tests"))]).encrypt("Vaulted-Sip-Pw-9").decode()
+    directory = tmp_path / "customers"
+    shutil.copytree(EXAMPLES, directory)
+    acme = (directory / "acme.yml").read_text().replace(
+        '    first_name: Alice\n', '    first_name: Alice\n    password: !vault |\n%s\n'
+        % "\n".join("      " + line for line in cipher.splitlines()), 1)
+    (directory / "acme.yml").write_text(acme)
+    (tmp_path / "vault-pass").write_text("vault-pw-for-tests")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(OPEN_COUNTER)
+    files = sorted(str(path.resolve()) for path in directory.glob("*.yml"))
+    opens = tmp_path / "opens.log"
+    env = {"ANSIBLE_VAULT_PASSWORD_FILE": str(tmp_path / "vault-pass"), "PYTHONPATH": str(tmp_path / "site"),
+           "PORTAPLUS_TEST_WATCH": os.pathsep.join(files), "PORTAPLUS_TEST_OPENS": str(opens)}
+
+    run = Ansible(sandbox.url, tmp_path / "ansible").playbook(
+        path=os.path.join(REPO, "playbooks", "provision.yml"), args=["-e", "customers_dir=%s" % directory],
+        extra_env=env, cwd=tmp_path)
+    assert run.rc == 0, run.stdout[-3000:]
+    read = opens.read_text().splitlines()
+    assert sorted(read) == files, read           # each file once: checked, then applied from what the check read
+    with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
+        alice = [a for a in json.load(answer)["Accounts"] if a["AccountId"] == "441632960001"][0]
+    assert alice["VoipPassword"] == "Vaulted-Sip-Pw-9"     # decrypted with the play's vault secret
+    assert "Vaulted-Sip-Pw-9" not in run.stdout + run.stderr
