@@ -39,6 +39,8 @@ import tempfile
 import time
 import urllib.request
 
+import yaml
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import (  # noqa: E402
@@ -320,7 +322,9 @@ def measure_size(count, latency_ms, baselines, repeat, log):
         vars_file = os.path.join(workdir, "vars.json")
         customer_path = os.path.join(workdir, "customer.yml")
         with open(customer_path, "w") as handle:
-            json.dump(customer_file(wanted), handle)      # JSON is YAML
+            # YAML, as users write customer files (and export.yml writes them): the floor loads it as vars the usual
+            # way. (As JSON, Ansible's loader would take its json fast path and the floor would not be that usual way.)
+            yaml.safe_dump(customer_file(wanted), handle, sort_keys=False)
         with open(vars_file, "w") as handle:
             json.dump(dict(wanted, customer_file_path=customer_path), handle)
         rows = {}
