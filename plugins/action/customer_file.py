@@ -23,6 +23,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file
     secret_values, without_secrets)
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_plan import CUSTOMER_FILE_OPTIONS
 
+
 class ActionModule(CustomerAction):
 
     def run(self, tmp=None, task_vars=None):
