@@ -7,8 +7,9 @@ assembled when a module is loaded. Instead this script rewrites, inside the file
     # END GENERATED <block>
 
 comment lines (in the style of the cisco.ios resource modules' generated argspecs) with what the
-tables say: the options and RETURN members of the account and extension modules, the customer role's
-file schema for accounts and extensions, and the inventory's host variables. Everything outside the
+tables say: the options and RETURN members of the account and extension modules, the accounts and extensions of a
+customer file (the customer module's options and the customer role's file schema), and the inventory's
+host variables. Everything outside the
 markers is hand-written.
 
     python tools/generate_docs.py           rewrite the blocks
@@ -64,8 +65,9 @@ EXTENSION = Table(extension.ExtensionSpec.key, extension.EXTENSION_KEY_OPTION, e
 
 #: Forms of the options: ``list`` (a list module's config[] items), ``single`` (a single-object module's
 #: options), ``file`` (a data file's schema, e.g. the customer role's; descriptions are the first line only,
-#: as the other lines name module options).
-FORMS = ("list", "single", "file")
+#: as the other lines name module options), ``file-docs`` (the same in a module's DOCUMENTATION, e.g. the
+#: customer module's, which has no ``no_log`` key).
+FORMS = ("list", "single", "file", "file-docs")
 
 
 def option_type(option, field, form):
@@ -84,7 +86,7 @@ def render_options(table, form, leave_out=()):
             continue
         if doc is None:
             raise ValueError("%s has no Doc in its table" % name)
-        if form == "file":
+        if form in ("file", "file-docs"):
             entry = {"description": doc.description}
         else:
             lines = [doc.description] + doc.details + (doc.listed if form == "list" else doc.single)
@@ -214,6 +216,9 @@ BLOCKS = [
     Block("plugins/modules/extension.py", "extension.contains", lambda: render_contains(EXTENSION)),
     Block("plugins/modules/extension_info.py", "extension.contains", lambda: render_contains(EXTENSION)),
     # extensions are declared in the file's own list, not as an account's field
+    Block("plugins/modules/customer.py", "account.file-options",
+          lambda: render_options(ACCOUNT, "file-docs", leave_out=("extension",))),
+    Block("plugins/modules/customer.py", "extension.file-options", lambda: render_options(EXTENSION, "file-docs")),
     Block("roles/customer/meta/argument_specs.yml", "account.file-options",
           lambda: render_options(ACCOUNT, "file", leave_out=("extension",))),
     Block("roles/customer/meta/argument_specs.yml", "extension.file-options",

@@ -115,15 +115,19 @@ options:
       - The customer's accounts, as in the C(config) of M(portaplus.softswitch.accounts), without C(extension)
         (extensions are declared in O(extensions) only).
       - Omitted, the accounts are left alone. An empty list with O(policy.accounts.state=overridden) is refused.
+      - Quote account IDs (C("441632960001")); a new account needs a C(product). Passwords are never shown (C(********)
+        in plans and diffs); keep them in a vault.
     type: list
     elements: dict
     suboptions:
+      # BEGIN GENERATED account.file-options (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
       account_id:
-        description: The account ID (quote it, C("441632960001")); it identifies the account.
+        description: The account ID, for example a phone number (V(441632960001)) or a SIP user name. It identifies the
+          account.
         type: str
         required: true
       product:
-        description: Main product, by name or id; required for a new account.
+        description: The main product of the account, by name (V(Hosted PBX Seat)) or by id (V(2)).
         type: raw
       first_name:
         description: First name of the account holder.
@@ -132,43 +136,48 @@ options:
         description: Last name of the account holder.
         type: str
       email:
-        description: E-mail address, or V("") for none.
+        description: E-mail address of the account holder, in the form C(name@domain.example); at most 254 characters.
+          Internationalised addresses are fine.
         type: str
       password:
-        description: SIP password; keep it in a vault. Never shown (masked as C(********) in plans and diffs).
+        description: The SIP (VoIP) password of the account; at most 64 characters, no control characters.
         type: str
       credit_limit:
-        description: Credit limit in the customer's currency, a number (V(50) or V("50")).
+        description: The credit limit of the account, a number from V(0) to V(1000000000) in the customer's currency.
         type: raw
       blocked:
-        description: Whether the account is blocked.
+        description: V(true) blocks the account (no calls), V(false) unblocks it.
         type: bool
       unified_messaging:
-        description: Whether the voicemail box is on.
+        description: V(true) turns on the account's unified messaging service (voicemail box, C(UMEnabled) in the API),
+          V(false) turns it off.
         type: bool
       addons:
-        description: Add-on products, by name or id.
+        description: Product add-ons of the account, each by name (V(Call Recording)) or id (V(11)).
         type: list
         elements: raw
+      # END GENERATED account.file-options
   extensions:
     description:
       - The customer's extensions, as in the C(config) of M(portaplus.softswitch.extensions).
       - Omitted, the extensions are left alone. An empty list with O(policy.extensions.state=overridden) is refused.
+      - Quote numbers (C("101")). An extension's C(account_id) names one of O(accounts) or an account the customer has
+        and the plan keeps; V("") binds it to none.
     type: list
     elements: dict
     suboptions:
+      # BEGIN GENERATED extension.file-options (tools/generate_docs.py from the field table; edit the table, then run make docs-gen)
       number:
-        description: The extension number (quote it, C("101")); it identifies the extension.
+        description: The extension number, up to 16 digits C(0-9) (for example V(101)). It identifies the extension.
         type: str
         required: true
       name:
-        description: The extension's name; required for a new extension.
+        description: The name of the extension. Required to create an extension.
         type: str
       account_id:
-        description:
-          - The account the extension rings, by account ID - one of O(accounts) or an account the customer has and
-            the plan keeps; V("") for none.
+        description: The account ID (for example V(441632960001)) of the account the extension rings.
         type: str
+      # END GENERATED extension.file-options
   saved_plan:
     description:
       - A plan an earlier run returned (RV(plan)), to apply exactly that plan.

@@ -41,11 +41,12 @@ def module_examples():
 EXAMPLES = list(module_examples())
 
 
-def runnable(examples):
-    """The examples as tasks. Each module task and the tasks after it that use its result (up to the next
-    module task) run first under ``--check --diff``, as the docs tell users to start, on the state the
-    examples before them left; then for real."""
-    kept = [line for line in examples.splitlines() if MARK not in line]
+def runnable(examples, scratch):
+    """The examples as tasks, their files under ``scratch`` rather than the machine's shared /tmp (where an
+    earlier or a parallel run's file, not written by this collection, would be refused as a destination). Each module task and the tasks after it that use its result
+    (up to the next module task) run first under ``--check --diff``, as the docs tell users to start, on the
+    state the examples before them left; then for real."""
+    kept = [line.replace(" /tmp/", " %s/" % scratch) for line in examples.splitlines() if MARK not in line]
     tasks = yaml.safe_load("\n".join(kept))
     assert isinstance(tasks, list) and tasks, "EXAMPLES is not a list of tasks"
     groups = []
@@ -78,7 +79,7 @@ def test_marked_options_are_only_server_specific():
 def test_module_examples_run_against_the_sandbox(examples, play, tmp_path):
     # Examples read customer files from customers/ beside the playbook, as in a GitOps repository.
     shutil.copytree(os.path.join(REPO, "examples", "customers"), str(tmp_path / "customers"))
-    result = play(runnable(examples), vars_text=VAULT_VARS)
+    result = play(runnable(examples, tmp_path), vars_text=VAULT_VARS)
     failed = [task for task in result.tasks if task["result"].get("failed")]
     assert result.rc == 0 and not failed, result.output
     assert any(task["task"].endswith("(--check --diff)") for task in result.tasks), result.output

@@ -117,10 +117,27 @@ def test_module_docs_carry_the_generated_options(module, table, single):
     assert dict((name, items[name]) for name in expected) == expected
 
 
+def test_the_customer_module_documents_its_file_options_from_the_tables_as_its_argument_spec_takes_them():
+    from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_plan import CUSTOMER_MODULE_OPTIONS
+    options = documentation("plugins/modules/customer.py")["options"]
+    for resource, table, leave_out in (("accounts", generate_docs.ACCOUNT, ("extension",)),
+                                       ("extensions", generate_docs.EXTENSION, ())):
+        documented = options[resource]["suboptions"]
+        assert documented == generate_docs.render_options(table, "file-docs", leave_out=leave_out)
+        spec = CUSTOMER_MODULE_OPTIONS[resource]["options"]
+        assert set(documented) == set(spec)
+        for name, entry in documented.items():
+            assert entry["type"] == spec[name].get("type", "str"), name
+            assert entry.get("required", False) == spec[name].get("required", False), name
+            assert entry.get("elements") == spec[name].get("elements"), name
+            assert "no_log" not in entry        # a module's docs have no such key; the spec carries it
+
+
 #: Options that share a field's name but are something else: account_info's filters, the customer's name.
 NOT_A_FIELD = {
     "plugins/modules/account_info.py": {"account_id", "product", "blocked"},
     "roles/customer/meta/argument_specs.yml": {"name"},
+    "plugins/modules/customer.py": {"name"},
 }
 
 

@@ -79,6 +79,16 @@ def license_problem(license):  # pylint: disable=redefined-builtin
     return None
 
 
+def http_url_parts(url):
+    """``urlsplit(url)`` when ``url`` is an http:// or https:// URL with a host name (and a valid port), else None."""
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:  # e.g. a port that is not a number
+        return None
+    return parts if valid else None
+
+
 #: Server-supplied text loses every piece of a secret at least this long: a server that decodes or
 #: splits a path echoes parts of the License, never only the whole (H7).
 FRAGMENT_LENGTH = 4
@@ -218,12 +228,8 @@ class PortaPlusClient:
                 "but could not be imported; install it on the host that runs the task (pip install requests)."
             )
         url = str(url or "").strip()
-        try:
-            parts = urlsplit(url)
-            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port is None or parts.port > 0)
-        except ValueError:
-            valid = False
-        if not valid:
+        parts = http_url_parts(url)
+        if parts is None:
             raise ValueError("url must be an http:// or https:// URL with a host name")
         if not license:
             raise ValueError("license must not be empty")

@@ -30,6 +30,7 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client im
     PathValueError,
     PortaPlusClient,
     PortaPlusError,
+    http_url_parts,
     license_problem,
 )
 from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import (
@@ -120,12 +121,7 @@ def client_kwargs(values):
     if not url:
         errors.append("url is required: set the url option or the PORTAPLUS_URL environment variable")
     else:
-        try:
-            parts = urlsplit(url)
-            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port is None or parts.port > 0)
-        except ValueError:  # e.g. a port that is not a number
-            valid = False
-        if not valid:
+        if http_url_parts(url) is None:
             errors.append("url must be an http:// or https:// URL with a host name, got '%s'" % _shown_url(url))
         elif url_user_info(url) is not None:
             # The License authenticates every request; a password in the URL would be shown wherever the url is (H7).
