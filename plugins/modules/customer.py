@@ -202,10 +202,10 @@ notes:
   - A no-op returns only the plan (a few hundred bytes), not the objects; M(portaplus.softswitch.accounts) with
     C(state=gathered) returns the objects.
   - Requests of a run - 2 reads (accounts, extensions) plus 1 (the catalogue) when the file names a product or add-on
-    that none of the customer's accounts carries, or names one by id; creating accounts costs
-    a lookup of their IDs across the License, one CreateAccounts per product (carrying the new extensions of new
-    accounts), one read back and one add-on request; changes and terminations one UpdateAccount each; each other
-    extension change one request.
+    that none of the customer's accounts carries, or names one by id; creating accounts costs one CreateAccounts per
+    product (carrying the new extensions of new accounts), one read back and one add-on request, plus a lookup of
+    the new IDs across the License in check mode, for several products, or after CreateAccounts refuses an ID
+    another customer has; changes and terminations one UpdateAccount each; each other extension change one request.
 seealso:
   - module: portaplus.softswitch.accounts
   - module: portaplus.softswitch.extensions
