@@ -43,8 +43,8 @@ EXAMPLES = list(module_examples())
 
 def runnable(examples, scratch):
     """The examples as tasks, their files under ``scratch`` rather than the machine's shared /tmp (where an
-    earlier or a parallel run's file, not written by this collection, would be refused as a destination). Each module task and the tasks after it that use its result
-    (up to the next module task) run first under ``--check --diff``, as the docs tell users to start, on the
+    earlier or a parallel run's file, not written by this collection, would be refused as a destination). Each module task and the tasks after it that use its
+    result (up to the next module task) run first under ``--check --diff``, as the docs tell users to start, on the
     state the examples before them left; then for real."""
     kept = [line.replace(" /tmp/", " %s/" % scratch) for line in examples.splitlines() if MARK not in line]
     tasks = yaml.safe_load("\n".join(kept))
