@@ -1,6 +1,7 @@
 """The toll-fraud guard (extensions/eda/rulebooks/fraud_guard.yml) run by the real ansible-rulebook
 (Java's Drools engine included) against a sandbox with live traffic: calls to a premium range get
-their account blocked, with one audit line; domestic calls do not; the License shows nowhere."""
+their account blocked within the interval and 5 seconds, with one audit line; domestic calls do
+not; the License shows nowhere."""
 import datetime
 import json
 import os
@@ -17,29 +18,33 @@ from portaplus_sandbox.testing import SandboxServer
 from tests.ansible_cli import playbook_env
 from tests.integration.conftest import DEMO_LICENSE
 
-INTERVAL = 2
+INTERVAL = 1                                        # the shortest the source takes: the test's wait is 3 of them
+BLOCK_WITHIN_S = INTERVAL + 5                       # the issue's bound, from the calls' POST to the block
 FRAUDSTER, FRAUDSTER_I = "441632960002", 5002       # customer 1001
 DOMESTIC, DOMESTIC_I = "441632960101", 5004         # customer 1002
 READY_TIMEOUT_S = 240                               # Java, Drools and the first poll on a busy machine
+WAIT_S = 120                                        # for the block and the audit line before failing (no bound)
 
 
-def blocked(server, i_account):
-    with urllib.request.urlopen("%s/GetAccountByIAccount/%s/%d" % (server.url, DEMO_LICENSE, i_account),
-                                timeout=10) as reply:
-        return json.loads(reply.read())["Accounts"][0]["Blocked"]
-
-
-def wait_for(predicate, timeout, what, output):
+def wait_for(predicate, timeout, what, output, pause=0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return time.monotonic()
-        time.sleep(0.2)
+        found = predicate()
+        if found:
+            return found
+        time.sleep(pause)
     raise AssertionError("%s did not happen within %s s; ansible-rulebook said:\n%s" % (what, timeout, output()[-6000:]))
+
+
+def committed_updates(server):
+    """The sandbox's own record of the account writes: its request log, with the time of each answer."""
+    return [r for r in server.requests() if r["route"] == "/UpdateAccount" and r["committed"]]
 
 
 @pytest.fixture(scope="module")
 def guard_run(tmp_path_factory):
+    """One guard run shared by the tests: ansible-rulebook (and Java) started and polling before
+    anything is timed; then 2 domestic calls of one account and 6 premium calls of another."""
     tmp = tmp_path_factory.mktemp("guard")
     audit_file = tmp / "audit.jsonl"
     (tmp / "vars.yml").write_text(
@@ -64,15 +69,17 @@ def guard_run(tmp_path_factory):
                     r["op"] == "ActiveCalls" and r["status"] == 200 for r in server.requests())
             wait_for(polling, READY_TIMEOUT_S, "the rulebook's first poll", text)
             posted = [server.start_call(DOMESTIC, "441619460200", duration_s=120) for _call in range(2)]
-            started, started_at = time.monotonic(), time.time()
+            posted_at = time.time()
             fraud = [server.start_call(FRAUDSTER, "882160000%02d" % n, duration_s=120) for n in range(6)]
-            block_seen = wait_for(lambda: blocked(server, FRAUDSTER_I), INTERVAL + 60, "the block", text)
+            block = wait_for(lambda: committed_updates(server), WAIT_S, "the block", text)[0]
+            wait_for(audit_file.exists, WAIT_S, "the audit line", text)
             # let the guard see a few more polls of the same incident (it must not act again)
             time.sleep(3 * INTERVAL + 2)
-            result = {"block_after_s": block_seen - started, "posted_at": started_at, "domestic_blocked": blocked(server, DOMESTIC_I),
+            result = {"posted_at": posted_at, "blocked_at": block["at"],
+                      "domestic_blocked": blocked(server, DOMESTIC_I), "fraudster_blocked": blocked(server, FRAUDSTER_I),
                       "fraud_ids": [c["call_id"] for c in fraud], "domestic_ids": [c["call_id"] for c in posted],
-                      "requests": server.requests(), "audit": audit_file.read_text() if audit_file.exists() else "",
-                      "audit_mode": os.stat(audit_file).st_mode & 0o777 if audit_file.exists() else None}
+                      "requests": server.requests(), "audit": audit_file.read_text(),
+                      "audit_mode": os.stat(audit_file).st_mode & 0o777}
         finally:
             rulebook.send_signal(signal.SIGINT)
             try:
@@ -84,25 +91,35 @@ def guard_run(tmp_path_factory):
     return result
 
 
+def blocked(server, i_account):
+    with urllib.request.urlopen("%s/GetAccountByIAccount/%s/%d" % (server.url, DEMO_LICENSE, i_account),
+                                timeout=10) as reply:
+        return json.loads(reply.read())["Accounts"][0]["Blocked"]
+
+
 def first_incident_received_at(output, i_account):
     """When ansible-rulebook received the first concurrent_calls event of ``i_account`` with a
-    premium call (from --print-events, which pretty-prints each event as a Python dict)."""
+    premium call (from --print-events, which pretty-prints each event as a Python dict), or None."""
     for chunk in re.split(r"\n(?=\{')", output):
         if ("'type': 'concurrent_calls'" in chunk and "'i_account': %d," % i_account in chunk
                 and re.search(r"'premium': [1-9]\d*\}", chunk)):
             stamp = re.search(r"'received_at': '([^']+)'", chunk).group(1)
             return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
                 tzinfo=datetime.timezone.utc).timestamp()
-    raise AssertionError("no concurrent_calls event with a premium call of %d:\n%s" % (i_account, output[-4000:]))
+    return None
 
 
-def test_premium_calls_are_detected_within_interval_plus_5_s_and_blocked(guard_run):
-    """The guard's part, from the calls starting to the rule's event, is bounded by the interval;
-    the block follows as soon as ansible-rulebook has started ansible-playbook (seconds on a quiet
-    machine, more on a loaded one: benchmarks/events.py measures the whole path)."""
+def test_premium_calls_get_the_account_blocked_within_the_interval_plus_5_s(guard_run):
+    """The issue's bound, the one timing assertion of the suite: from the POST of the premium calls
+    to the sandbox's write of the block (by the sandbox's own log). The rulebook, Java and the
+    source were running before the calls; what is timed is a poll, the rule, and ansible-playbook."""
+    assert guard_run["fraudster_blocked"] is True
+    took = guard_run["blocked_at"] - guard_run["posted_at"]
     detected = first_incident_received_at(guard_run["output"], FRAUDSTER_I)
-    assert detected - guard_run["posted_at"] <= INTERVAL + 5
-    assert guard_run["block_after_s"] < INTERVAL + 60
+    timeline = "blocked %.1f s after the calls (the rule's event came after %s s)" % (
+        took, "%.1f" % (detected - guard_run["posted_at"]) if detected else "?")
+    print(timeline)                         # shown by pytest -rP: the figure docs/events.md quotes
+    assert took <= BLOCK_WITHIN_S, timeline
 
 
 def test_domestic_calls_do_not_block(guard_run):
