@@ -162,7 +162,11 @@ def block_latency():
                            120, "audit line %d" % number, pause=0.2)
         output = guard.output()
     rows = []
-    detected = [incident_received_at(output, account) - posted[account] for account in accounts]
+    received = dict((account, incident_received_at(output, account)) for account in accounts)
+    if None in received.values():
+        raise RuntimeError("no rule event found in ansible-rulebook's output for %s" % sorted(
+            account for account, at in received.items() if at is None))
+    detected = [received[account] - posted[account] for account in accounts]
     block = [blocked_at[account] - posted[account] for account in accounts]
     action = [b - d for b, d in zip(block, detected)]
     for name, values in (("calls' POST -> the rule's event", detected), ("the rule's event -> the block", action),
