@@ -9,25 +9,34 @@ them, against sandbox processes with live traffic (`--traffic`):
   minute, per customer, counted in the sandbox's request log;
 * detection latency: 100 fraud bursts (6 calls to a premium range from one account, each burst
   on its own account); seconds from the burst to the `concurrent_calls` event that shows it,
-  median and max, at the default interval and at a short one. This is the source's part; the
-  block adds the start of ansible-playbook by ansible-rulebook (a few seconds on a quiet machine).
+  median and max, at the default interval and at a short one. This is the source's part;
+* block latency: the fraud guard rulebook under the real ansible-rulebook (started, Java
+  included, before anything is timed), one burst at a time on its own account; seconds from the
+  burst's POST to the rule's event, and to the block (the sandbox's write, by its request log):
+  the difference is ansible-rulebook starting ansible-playbook and the `account` module.
 
-No test asserts on these numbers. Usage: `make bench` or `python benchmarks/events.py`
-(BENCH_EVENTS_BURSTS, default 100; BENCH_EVENTS_SECONDS, the throughput run, default 30).
+No test asserts on these numbers (the rulebook test asserts only the issue's bound, the block
+within interval + 5 s). Usage: `make bench` or `python benchmarks/events.py` (BENCH_EVENTS_BURSTS,
+default 100; BENCH_EVENTS_BLOCKS, the guard's bursts, default 20; BENCH_EVENTS_SECONDS, the
+throughput run, default 30).
 """
 import asyncio
 import os
+import random
 import statistics
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import LICENSE, table, write_section  # noqa: E402
 from portaplus_sandbox.testing import SandboxServer  # noqa: E402
-from tests.integration.eda_helpers import Recorder, load_source  # noqa: E402  (_common put REPO on sys.path)
+from tests.integration.eda_helpers import FraudGuard, Recorder, incident_received_at, load_source  # noqa: E402
 
 BURSTS = int(os.environ.get("BENCH_EVENTS_BURSTS") or 100)
+BLOCKS = int(os.environ.get("BENCH_EVENTS_BLOCKS") or 20)
+BLOCK_INTERVAL = 2
 THROUGHPUT_S = float(os.environ.get("BENCH_EVENTS_SECONDS") or 30)
 CUSTOMERS = (1001, 1002)
 
@@ -133,10 +142,45 @@ def detection(interval):
              max(latencies)]]
 
 
+def block_latency():
+    """BLOCKS bursts under the fraud guard, one at a time (the next once the last one's audit line is
+    written, so no burst waits for another's playbook), each at a random point of the poll cycle."""
+    pause = random.Random(8)
+    accounts = ["44163297%04d" % n for n in range(1, BLOCKS + 1)]
+    posted, blocked_at = {}, {}
+    with tempfile.TemporaryDirectory(prefix="bench-guard-") as folder, \
+            SandboxServer(extra_args=["--accounts", str(BLOCKS), "--traffic", "30", "--random-seed", "7"]) as server, \
+            FraudGuard(server, folder, BLOCK_INTERVAL, premium_prefixes=["882"]) as guard:
+        for number, account in enumerate(accounts, 1):
+            time.sleep(pause.uniform(0, BLOCK_INTERVAL))
+            posted[account] = time.time()
+            for n in range(6):
+                server.start_call(account, "882160000%02d" % n, duration_s=300)
+            blocked_at[account] = guard.wait_for(lambda: guard.committed_updates()[number - 1:], 120, "block %d" % number,
+                                                 pause=0.2)[0]["at"]
+            guard.wait_for(lambda: os.path.exists(guard.audit_file) and len(open(guard.audit_file).readlines()) >= number,
+                           120, "audit line %d" % number, pause=0.2)
+        output = guard.output()
+    rows = []
+    received = dict((account, incident_received_at(output, account)) for account in accounts)
+    if None in received.values():
+        raise RuntimeError("no rule event found in ansible-rulebook's output for %s" % sorted(
+            account for account, at in received.items() if at is None))
+    detected = [received[account] - posted[account] for account in accounts]
+    block = [blocked_at[account] - posted[account] for account in accounts]
+    action = [b - d for b, d in zip(block, detected)]
+    for name, values in (("calls' POST -> the rule's event", detected), ("the rule's event -> the block", action),
+                         ("calls' POST -> the block (the issue's bound: interval + 5 s = %d s)" % (BLOCK_INTERVAL + 5),
+                          block)):
+        rows.append([name, statistics.median(values), max(values)])
+    return rows
+
+
 def main():
     rows_throughput = throughput()
     rows_load = api_load()
     rows_detection = detection(10) + detection(2)
+    rows_block = block_latency()
     text = "## Event sources (extensions/eda)\n\n" + __doc__.split("\n\n", 1)[1].split("No test asserts")[0]
     text += ("\n### Throughput: %d s of 3,000 calls a minute, both sources polling every second\n\n" % THROUGHPUT_S
              + table(["source", "events/s emitted", "polls", "poll median (ms)", "poll max (ms)",
@@ -145,6 +189,8 @@ def main():
              + table(["source", "interval", "requests/min", "requests/min per customer"], rows_load))
     text += ("\n### Detection latency: %d fraud bursts (6 calls to 882 from one account)\n\n" % BURSTS
              + table(["interval", "bursts seen", "median (s)", "max (s)"], rows_detection))
+    text += ("\n### Block latency: the fraud guard under ansible-rulebook, %d bursts one at a time, interval %d s\n\n"
+             % (BLOCKS, BLOCK_INTERVAL) + table(["from -> to", "median (s)", "max (s)"], rows_block))
     print(text)
     write_section("events", text)
 

@@ -196,6 +196,15 @@ def is_fatal(exc, ever_succeeded):
     return False
 
 
+def until_next_poll(started, interval, now=None):
+    """Seconds to wait before the next poll so that polls start every ``interval`` seconds
+    (``started``: when this poll started, by ``time.monotonic()``), not ``interval`` after each
+    poll ended: a slow poll does not push detection beyond one interval. A poll that took longer
+    than the interval is followed at once."""
+    now = time.monotonic() if now is None else now
+    return max(0.0, interval - (now - started))
+
+
 class SourceFailed(Exception):
     """The source must end: a refused License, a wrong URL or customer. The message holds no secret."""
 

@@ -352,6 +352,7 @@ class SandboxApp:
             "status": response.status_code if response is not None else None,
             "write": x.write, "committed": x.committed, "format": x.fmt, "fault": x.fault,
             "ms": round((time.monotonic() - started) * 1000, 1),
+            "at": round(time.time(), 3),
         })
 
     # -- admin API ----------------------------------------------------------------------------

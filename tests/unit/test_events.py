@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.events import (
-    CallTracker, CdrWatermark, SourceArgumentError, country_of, load_state, save_state, source_settings)
+    CallTracker, CdrWatermark, SourceArgumentError, country_of, load_state, save_state, source_settings, until_next_poll)
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
@@ -23,6 +23,15 @@ def call(call_id, account="441632960001", callee="442071234567", direction="outg
 
 def kinds(events):
     return [(e["type"], e.get("call", {}).get("call_id") or e["concurrent_calls"]["calls"]) for e in events]
+
+
+def test_polls_start_every_interval_whatever_a_poll_takes():
+    """Detection within one interval: the wait after a poll is the rest of the interval, none after a
+    poll slower than the interval (a sleep of a whole interval after each poll drifted by the
+    poll's own time, seconds under load)."""
+    assert until_next_poll(started=100.0, interval=2, now=100.7) == pytest.approx(1.3)
+    assert until_next_poll(started=100.0, interval=2, now=100.0) == 2
+    assert until_next_poll(started=100.0, interval=2, now=103.5) == 0
 
 
 def test_each_call_starts_and_ends_once_across_a_gap():

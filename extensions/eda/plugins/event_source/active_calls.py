@@ -21,7 +21,7 @@ Arguments:
       the collection's connection options; url and license default to the environment
       variables PORTAPLUS_URL and PORTAPLUS_LICENSE. The License is never logged or emitted.
   customer: watch this customer's calls only (default: the whole reseller).
-  interval: seconds between polls (default 10).
+  interval: seconds from the start of one poll to the start of the next (default 10).
   home_country: ISO 3166-1 alpha-2 country whose destinations are not international
       (default: the country of each account's own number).
   premium_prefixes: number prefixes (e.g. ['882', '881', '53']) that mark a call ``premium``.
@@ -41,6 +41,7 @@ import importlib
 import logging
 import os
 import sys
+import time
 
 try:
     importlib.import_module("ansible_collections.portaplus.softswitch")
@@ -51,7 +52,7 @@ except ImportError:
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.calls import read_active_calls
 from ansible_collections.portaplus.softswitch.plugins.module_utils.events import (
-    FAILED, CallTracker, Poller, source_settings)
+    FAILED, CallTracker, Poller, source_settings, until_next_poll)
 
 LOGGER = logging.getLogger("portaplus.softswitch.active_calls")
 
@@ -67,12 +68,13 @@ async def main(queue, args):
     poller = Poller(client, "active_calls", LOGGER)
     try:
         while True:
+            started = time.monotonic()
             # The client blocks (requests); a thread keeps the event loop and the rules running.
             calls = await asyncio.to_thread(poller.attempt, _read, settings["customer"])
             if calls is not FAILED:
                 for event in tracker.update(calls):
                     await queue.put(event)
-            await asyncio.sleep(settings["interval"])
+            await asyncio.sleep(until_next_poll(started, settings["interval"]))
     finally:
         client.session.close()
 

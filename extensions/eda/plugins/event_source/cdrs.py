@@ -49,7 +49,7 @@ except ImportError:
     sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
 
 from ansible_collections.portaplus.softswitch.plugins.module_utils.events import (
-    FAILED, Poller, cdr_event, load_state, read_billed_cdrs, save_state, source_settings)
+    FAILED, Poller, cdr_event, load_state, read_billed_cdrs, save_state, source_settings, until_next_poll)
 
 LOGGER = logging.getLogger("portaplus.softswitch.cdrs")
 
@@ -64,6 +64,7 @@ async def main(queue, args):
     poller = Poller(client, "cdrs", LOGGER)
     try:
         while True:
+            started = time.monotonic()
             for customer, mark in marks.items():
                 records = await asyncio.to_thread(poller.attempt, read_billed_cdrs, customer, mark.since())
                 if records is FAILED:
@@ -72,7 +73,7 @@ async def main(queue, args):
                     await queue.put(cdr_event(record))
                     mark.emitted(record)
                 save_state(state_file, client.url, marks)
-            await asyncio.sleep(settings["interval"])
+            await asyncio.sleep(until_next_poll(started, settings["interval"]))
     finally:
         # also on cancellation (ansible-rulebook's shutdown): the marks hold exactly what was emitted
         save_state(state_file, client.url, marks)
