@@ -336,6 +336,7 @@ HOSTILE_LICENSES = OrderedDict([
 REFUSED_SHAPES = ("pct2F", "slash", "blank-backslash-query-hash", "control")
 HOSTILE_PASSWORD = "Pw7Qz-Xk4Vt9-Jr2"
 SERVER_MODES = ("401", "500", "garbage", "echo")
+FRAGMENT = 4        # any piece of a secret this long is a leak
 # A refused shape is refused before any request, so no server answer can reach its cells: they run against one
 # mode, the server that echoes everything, where a shape that stopped being refused would show (and fail the test).
 REFUSED_SHAPES_MODE = "echo"
@@ -345,7 +346,6 @@ def shapes_for(mode):
     """The License shapes (name -> License) a server mode's cells use."""
     return OrderedDict((shape, secret) for shape, secret in HOSTILE_LICENSES.items()
                        if shape not in REFUSED_SHAPES or mode == REFUSED_SHAPES_MODE)
-FRAGMENT = 4        # any piece of a secret this long is a leak
 
 
 def secret_fragments():
