@@ -10,19 +10,25 @@ sys.path.insert(0, ensure())
 # finish together instead of one running ansible-test sanity alone at the end. Whole files only,
 # so a module's fixtures are set up once. A name missing here just runs in collection order.
 SLOW_FIRST = (
-    "tests/gates/test_gates.py",
+    "tests/integration/test_benchmarks.py",
     "tests/reliability/test_secrets.py",
+    "tests/gates/test_gates.py",
     "tests/reliability/test_bad_inputs.py",
     "tests/reliability/test_faults.py",
-    "tests/reliability/test_tenancy.py",
-    "tests/integration/test_benchmarks.py",
+    "tests/integration/test_eda_sources.py",
     "tests/integration/test_molecule.py",
+    "tests/integration/test_doc_snippets.py",
+    "tests/integration/test_gitops.py",
+    "tests/integration/test_fault_convergence.py",
+    "tests/integration/test_customer_role.py",
+    "tests/reliability/test_tenancy.py",
+    "tests/integration/test_accounts.py",
+    "tests/integration/test_cdr_report_role.py",
+    "tests/integration/test_module_examples.py",
     "tests/reliability/test_concurrency.py",
     "tests/integration/test_trust.py",
     "tests/integration/test_provision_parallel.py",
     "tests/integration/test_cdrs.py",
-    "tests/integration/test_module_examples.py",
-    "tests/integration/test_customer_role.py",
 )
 
 

@@ -20,9 +20,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(REPO, ".build")
 
 
-def make(target, timeout=900):
+def make(target, timeout=900, env=None):
     proc = subprocess.run(["make", "--no-print-directory", "-s", target], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False,
+                          env=dict(os.environ, **(env or {})))
     assert proc.returncode == 0, "make %s failed (rc %d):\n%s\n%s" % (target, proc.returncode, proc.stdout, proc.stderr)
     return proc.stdout + proc.stderr
 
@@ -138,7 +139,10 @@ def test_galaxy_importer_passes_and_the_tarball_holds_exactly_the_collection():
     os.makedirs(os.path.join(REPO, ".ansible", "gate-canary"), exist_ok=True)
     with open(os.path.join(REPO, ".ansible", "gate-canary", "cache.txt"), "w", encoding="utf-8") as handle:
         handle.write("a tool cache\n")
-    output = make("galaxy")
+    # The importer's own ansible-lint run only logs warnings (it fails the import on a crash alone), over
+    # a subset of what test_ansible_lint_production_profile lints with the same profile and no skipped
+    # rules; that gate fails on any finding, so here the importer leaves it out (its documented override).
+    output = make("galaxy", env={"GALAXY_IMPORTER_RUN_ANSIBLE_LINT": "false"})
     assert "Importer processing completed successfully" in output, output
 
     with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:

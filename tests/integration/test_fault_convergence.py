@@ -5,14 +5,17 @@ on every route. 120 accounts with add-ons and 30 extensions must converge in at 
 ``ansible-playbook``, exactly as configured and with no duplicate; a third run, faults off, must change nothing.
 The seeds are fixed, so a failure reproduces; ``--fault-hang-s`` and the module ``timeout`` are small, so a
 seed takes seconds. Each seed prints one line: runs needed and faults injected.
+
+The seeds run at once: a run mostly waits out back-offs and hung requests, and each sandbox draws its faults
+in the order of its own requests (the modules send them one at a time), as when a seed runs alone.
 """
 import json
-
-import pytest
+from concurrent.futures import ThreadPoolExecutor
 
 from portaplus_sandbox.testing import SandboxServer
 
-from tests.integration.conftest import writes
+from tests.ansible_cli import Ansible, play_text
+from tests.integration.conftest import PlayResult, writes
 
 SEEDS = (11, 23, 37)
 FAULT_KINDS = "500,503,reset,timeout,partial"
@@ -66,37 +69,47 @@ READS = """
 VARS = "accounts: %s\nextensions: %s\n" % (json.dumps(ACCOUNTS), json.dumps(EXTENSIONS))
 
 
-@pytest.fixture(params=SEEDS, ids=lambda seed: "seed%d" % seed)
-def sandbox(request):
-    """A sandbox of its own per seed, started with faults on every route (overrides the shared one for `play`)."""
-    server = SandboxServer(seed="demo", extra_args=[
-        "--fault-rate", "0.2", "--fault-kinds", FAULT_KINDS, "--fault-hang-s", "0.3",
-        "--random-seed", str(request.param)])
-    with server:
-        server.random_seed = request.param
-        yield server
+def faulty_sandbox(seed):
+    """A sandbox of its own for the seed, started with faults on every route."""
+    return SandboxServer(seed="demo", extra_args=[
+        "--fault-rate", "0.2", "--fault-kinds", FAULT_KINDS, "--fault-hang-s", "0.3", "--random-seed", str(seed)])
 
 
 def statuses(result):
     return dict((task["task"], task["status"]) for task in result.tasks)
 
 
-def test_120_accounts_and_30_extensions_converge_in_two_runs_under_20_percent_faults(play, sandbox):
+def test_120_accounts_and_30_extensions_converge_in_two_runs_under_20_percent_faults(tmp_path):
+    with ThreadPoolExecutor(max_workers=len(SEEDS)) as pool:
+        outcomes = [(seed, pool.submit(converge, seed, tmp_path / ("seed%d" % seed))) for seed in SEEDS]
+    failures = ["seed %d: %s" % (seed, future.exception()) for seed, future in outcomes if future.exception()]
+    assert not failures, "\n\n".join(failures)
+
+
+def converge(seed, folder):
+    with faulty_sandbox(seed) as sandbox:
+        check_convergence(sandbox, seed, Ansible(sandbox.url, folder, run_class=PlayResult))
+
+
+def check_convergence(sandbox, seed, ansible):
+    def play(tasks):
+        return ansible.playbook(play_text(tasks, VARS), timeout=600)
+
     runs = 0
     for runs in range(1, MAX_RUNS + 1):
-        result = play(TASKS, vars_text=VARS)          # only the two writing tasks: the reads come after
+        result = play(TASKS)          # only the two writing tasks: the reads come after
         assert result.rc == 0, result.output          # every task's errors are ignored: a failure shows in its status
         if statuses(result)["Accounts"] != "failed" and statuses(result)["Extensions"] != "failed":
             break
     injected = sandbox.faults()["injected"]
-    print("fault convergence: seed %d: %d run(s), %d fault(s) injected" % (sandbox.random_seed, runs, injected))
+    print("fault convergence: seed %d: %d run(s), %d fault(s) injected" % (seed, runs, injected))
     assert statuses(result)["Accounts"] != "failed", result.task("Accounts")
     assert statuses(result)["Extensions"] != "failed", result.task("Extensions")
     assert injected > 0
 
     sandbox.set_faults(fault_rate=0.0)
     sandbox.clear_log()
-    check = play(TASKS + READS, vars_text=VARS)
+    check = play(TASKS + READS)
     assert statuses(check) == {"Accounts": "ok", "Extensions": "ok", "Read accounts": "ok", "Read extensions": "ok"}
     assert writes(sandbox) == []                       # converged exactly: nothing left to write
     accounts = check.task("Read accounts")["gathered"]

@@ -11,6 +11,7 @@ controller in the test report's user_properties (so they survive `-n 2`) and are
 as a "reliability figures" section by `pytest_terminal_summary`, which pytest shows even
 with `-q`.
 """
+import contextlib
 import json
 import os
 import re
@@ -72,13 +73,19 @@ def figures(request):
 
 # -- sandbox -----------------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def reliability_sandbox(folder):
+    """A demo-seeded sandbox with its SQLite file in `folder`, where the tests can read it; a `timeout`
+    fault hangs 0.5 s (the client's read timeout is what ends it on the client side)."""
+    db = os.path.join(str(folder), "sandbox.sqlite")
+    with SandboxServer(seed="demo", db_path=db, extra_args=["--fault-hang-s", "0.5"]) as server:
+        server.db_file = db
+        yield server
+
+
 @pytest.fixture(scope="session")
 def rel_server(tmp_path_factory):
-    """A demo-seeded sandbox with its SQLite file where the tests can read it; a `timeout`
-    fault hangs 0.5 s (the client's read timeout is what ends it on the client side)."""
-    db = tmp_path_factory.mktemp("reliability-sandbox") / "sandbox.sqlite"
-    with SandboxServer(seed="demo", db_path=str(db), extra_args=["--fault-hang-s", "0.5"]) as server:
-        server.db_file = str(db)
+    with reliability_sandbox(tmp_path_factory.mktemp("reliability-sandbox")) as server:
         yield server
 
 
