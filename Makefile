@@ -47,7 +47,8 @@ sanity: venv
 	  PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --local --python 3.11 --color no $(SANITY_ARGS)
 
 integration: venv
-	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS) -m "not alone"
+	$(BIN)/python -m pytest tests/integration -q -n 0 -m alone
 
 # The edit-test loop (a few minutes): unit and sandbox tests and the smoke integration runs,
 # no reliability suite, gates or slow end-to-end runs. `make test` runs everything.
