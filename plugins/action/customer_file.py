@@ -18,6 +18,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.portaplus.softswitch.plugins.action.customer import ActionModule as CustomerAction
+from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors import MASK
 from ansible_collections.portaplus.softswitch.plugins.module_utils.customer_file import (
     CHECK_ARGUMENT_SPEC, CHECK_MUTUALLY_EXCLUSIVE, CHECK_REQUIRED_ONE_OF, CustomerFileError, check_customer_file,
     secret_values, without_secrets)
@@ -48,7 +49,7 @@ class ActionModule(CustomerAction):
 
             def hidden(text):  # as a module hides its no_log values: a password never reaches a message
                 for value in secrets:
-                    text = text.replace(value, "********")
+                    text = text.replace(value, MASK)
                 return text
             return dict(result, failed=True, msg=hidden(str(exc)),
                         problems=[hidden("%s: %s" % (source, problem)) for problem in exc.problems])
