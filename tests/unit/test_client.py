@@ -13,6 +13,8 @@ import os
 import pickle
 import re
 import socket
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -333,6 +335,26 @@ def test_tls_verify_and_timeout_tuple(server, make_client, kwargs, verify):
     cli.call(GET_ACCOUNTS, path={"ICustomer": 1})
     assert session.seen[0]["verify"] == verify
     assert session.seen[0]["timeout"] == (1.5, 1.5)
+
+
+def test_requests_is_imported_on_the_first_request_not_with_the_client(tmp_path):
+    """A module that fails its input checks never sends, so it must not pay for importing requests (~0.1 s of
+    CPU in every such task); a fresh interpreter shows what importing the module_utils and making a client load."""
+    script = (
+        "import sys\n"
+        "from ansible_collections.portaplus.softswitch.plugins.module_utils import account\n"
+        "from ansible_collections.portaplus.softswitch.plugins.module_utils.api.client import PortaPlusClient, Route\n"
+        "client = PortaPlusClient('http://127.0.0.1:9', 'LIC', retries=0, timeout=0.5)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('requests', 'urllib3')))\n"
+        "try:\n    client.call(Route('GET', '/GetAccounts/{License}/{ICustomer}', 'Product'), path={'ICustomer': 1})\nexcept Exception as exc:\n"
+        "    print(type(exc).__name__)\n"
+        "print('requests' in sys.modules)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    before, error, after = proc.stdout.split("\n")[:3]
+    assert before == "[]"
+    assert error == "TransportError" and after == "True"
 
 
 def test_requests_missing_gives_a_clear_error(monkeypatch):

@@ -16,12 +16,12 @@ __metaclass__ = type
 
 import datetime
 import email.utils
+import importlib.util
 import json
 import math
 import random
 import re
 import time
-import traceback
 from collections import namedtuple
 
 from urllib.parse import quote, quote_plus, urlsplit
@@ -33,22 +33,30 @@ from ansible_collections.portaplus.softswitch.plugins.module_utils.api.errors im
     AuthError, NotFoundError, NotTheApiError, OutcomeUnknownError, PathValueError, PortaPlusError, ServerError,
     TransportError, ValidationError, STATUS_ERRORS, DOT_REASON, FORMAT_SUFFIXES, MASK, SUFFIX_REASON, path_segment_problem)
 
-try:
-    import requests
-    import requests.exceptions
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:
-    requests = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+# requests (and urllib3 under it) is imported on the first request, not with this file: it is most of the
+# file's import time (~70 ms of a module's ~0.4 s process), which a task that fails its input checks, or
+# answers from what it was given, never needs.
+HAS_REQUESTS = importlib.util.find_spec("requests") is not None
+REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else "ModuleNotFoundError: No module named 'requests'"
+_REQUESTS = []
 
-try:
-    from urllib3.exceptions import ConnectTimeoutError as _Urllib3ConnectTimeoutError
-    from urllib3.exceptions import NewConnectionError as _Urllib3NewConnectionError
-    _PRE_SEND_CAUSES = (_Urllib3ConnectTimeoutError, _Urllib3NewConnectionError)
-except ImportError:
-    _PRE_SEND_CAUSES = ()
+
+def _requests():
+    """The requests module, imported once."""
+    if not _REQUESTS:
+        import requests  # pylint: disable=import-outside-toplevel
+        import requests.exceptions  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
+        _REQUESTS.append(requests)
+    return _REQUESTS[0]
+
+
+def _pre_send_causes():
+    """urllib3's errors that mean nothing was sent (a connection never made)."""
+    try:
+        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return ()
+    return (ConnectTimeoutError, NewConnectionError)
 
 
 COLLECTION_VERSION = "0.2.0"
@@ -249,12 +257,19 @@ class PortaPlusClient:
         self.retries = max(0, int(retries))
         self.backoff_factor = float(backoff_factor)
         self.max_backoff = float(max_backoff)
-        self.session = session if session is not None else requests.Session()
+        self._session = session
         self._sleep = sleep
         self._random = random.Random()
         self.stats = {"requests": 0, "retries": 0}
         self.log = None
         self._action = None
+
+    @property
+    def session(self):
+        """The requests session, made on the first request (see _requests)."""
+        if self._session is None:
+            self._session = _requests().Session()
+        return self._session
 
     def __repr__(self):
         return "PortaPlusClient(url=%r)" % (self.redact(self.url),)
@@ -435,7 +450,7 @@ class PortaPlusClient:
     @staticmethod
     def _classify(exc):
         """Classify a requests exception: (kind, pre_send, retryable)."""
-        exc_mod = requests.exceptions
+        exc_mod = _requests().exceptions
         if isinstance(exc, (exc_mod.InvalidURL, exc_mod.MissingSchema, exc_mod.InvalidSchema, exc_mod.URLRequired,
                             exc_mod.InvalidHeader)):
             return "invalid request", True, False
@@ -449,7 +464,8 @@ class PortaPlusClient:
             chain = list(_exception_chain(exc))
             if any(isinstance(inner, ConnectionRefusedError) for inner in chain):
                 return "connection refused", True, True
-            if _PRE_SEND_CAUSES and any(isinstance(inner, _PRE_SEND_CAUSES) for inner in chain):
+            causes = _pre_send_causes()
+            if causes and any(isinstance(inner, causes) for inner in chain):
                 return "connection failed", True, True
             return "connection error", False, True
         if not isinstance(exc, exc_mod.RequestException):  # e.g. an unreadable ca_path
@@ -556,13 +572,14 @@ class PortaPlusClient:
         reason = getattr(innermost, "strerror", None)
         if not reason:
             reason = type(exc).__name__
-            if isinstance(exc, requests.exceptions.ReadTimeout):
+            exceptions = _requests().exceptions
+            if isinstance(exc, exceptions.ReadTimeout):
                 reason = "no answer within %s s (timeout)" % self._timeout()[1]
-            elif isinstance(exc, requests.exceptions.ConnectTimeout):
+            elif isinstance(exc, exceptions.ConnectTimeout):
                 reason = "no connection within %s s (timeout)" % self._timeout()[0]
-            elif isinstance(exc, requests.exceptions.SSLError):
+            elif isinstance(exc, exceptions.SSLError):
                 reason = "certificate or TLS handshake failed"
-            elif isinstance(exc, requests.exceptions.ConnectionError):
+            elif isinstance(exc, exceptions.ConnectionError):
                 reason = "the connection was closed or reset"
         try:
             parts = urlsplit(self.url)
@@ -618,8 +635,9 @@ class PortaPlusClient:
         return data
 
     def close(self):
-        """Close the session's pooled connections."""
-        self.session.close()
+        """Close the session's pooled connections (if a request made one)."""
+        if self._session is not None:
+            self._session.close()
 
     def __enter__(self):
         return self
