@@ -24,8 +24,8 @@ WAIT_S = 120                                        # for the block and the audi
 
 # The bound is the issue's, for a guard with a machine to itself: each block starts an ansible-playbook
 # (about 1.4 s of CPU), which under make test's three workers on two cores can wait its turn for seconds.
-# make test runs the tests marked `alone` after the others, one at a time.
-pytestmark = pytest.mark.alone
+# make test runs the tests marked `alone` (the ones that use that run) after the others, one at a time.
+ALONE = pytest.mark.alone
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,7 @@ def blocked(server, i_account):
         return json.loads(reply.read())["Accounts"][0]["Blocked"]
 
 
+@ALONE
 def test_premium_calls_get_the_account_blocked_within_the_interval_plus_5_s(guard_run):
     """The issue's bound, the one timing assertion of the suite: from the POST of the premium calls
     to the sandbox's write of the block (by the sandbox's own log). The rulebook, Java and the
@@ -72,10 +73,12 @@ def test_premium_calls_get_the_account_blocked_within_the_interval_plus_5_s(guar
     assert took <= BLOCK_WITHIN_S, timeline
 
 
+@ALONE
 def test_domestic_calls_do_not_block(guard_run):
     assert guard_run["domestic_blocked"] is False
 
 
+@ALONE
 def test_one_audit_line_says_who_when_why_and_which_calls(guard_run):
     lines = [json.loads(line) for line in guard_run["audit"].splitlines() if line.strip()]
     assert len(lines) == 1, guard_run["audit"]
@@ -89,11 +92,13 @@ def test_one_audit_line_says_who_when_why_and_which_calls(guard_run):
     assert guard_run["audit_mode"] == 0o600
 
 
+@ALONE
 def test_the_account_is_blocked_once_for_one_incident(guard_run):
     updates = [r for r in guard_run["requests"] if r["route"] == "/UpdateAccount" and r["committed"]]
     assert len(updates) == 1
 
 
+@ALONE
 def test_the_license_is_in_no_event_log_line_or_audit_line(guard_run):
     assert "call_started" in guard_run["output"] and "concurrent_calls" in guard_run["output"]
     assert DEMO_LICENSE not in guard_run["output"]
