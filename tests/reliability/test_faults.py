@@ -5,6 +5,10 @@ after the write committed, partial commit) on 20% of the requests of every route
 latency on every request, from a fixed seed.  The same playbook is run until the sandbox's
 own database holds exactly the declared state: at most two runs, for each of five seeds.
 A further run (faults still on) must report changed=false and send no write at all.
+Every fourth extension is bound to no account (account_id ""). This is also the proof of
+issue 13's retry goal (at least 120 accounts with add-ons and 30 extensions, bound and not,
+converge exactly in at most two runs under 20% faults of every kind, seeds 11, 23 and 37
+among them), which tests/integration/test_fault_convergence.py proved on a smaller customer.
 
 The five seeds run at once, each against a sandbox of its own: a run spends most of its time
 waiting out back-offs, Retry-After and hung requests, so one seed's waits leave the cores to the
@@ -50,7 +54,8 @@ def declared_accounts():
 
 
 def declared_extensions(accounts):
-    return [{"number": "4%03d" % n, "name": "Desk %d" % n, "account_id": account["account_id"]}
+    """One extension per account; every fourth is bound to no account (account_id "")."""
+    return [{"number": "4%03d" % n, "name": "Desk %d" % n, "account_id": "" if n % 4 == 3 else account["account_id"]}
             for n, account in enumerate(accounts)]
 
 
@@ -126,12 +131,14 @@ def differences(server, customer, accounts, extensions):
         if wrong:
             problems.append("%s has wrong fields (have, want): %s" % (want["account_id"], wrong))
     i_account_of = dict((a["account_id"], a["i_account"]) for a in have_accounts)
-    wanted_ext = dict((e["number"], (e["name"], i_account_of.get(e["account_id"]))) for e in extensions)
+    # an extension bound to no account has i_account 0
+    wanted_ext = dict((e["number"], (e["name"], i_account_of.get(e["account_id"]) if e["account_id"] else 0))
+                      for e in extensions)
     wanted_ext["201"] = ("Front Desk", i_account_of.get("441632960101"))
     numbers = [e["id"] for e in have_extensions]
     if len(numbers) != len(set(numbers)):
         problems.append("duplicate extensions")
-    have_ext = dict((e["id"], (e["name"], e["i_account"])) for e in have_extensions)
+    have_ext = dict((e["id"], (e["name"], e["i_account"] or 0)) for e in have_extensions)
     if have_ext != wanted_ext:
         wrong = sorted(n for n in set(have_ext) | set(wanted_ext) if have_ext.get(n) != wanted_ext.get(n))
         problems.append("%d extensions differ, e.g. %s" % (
