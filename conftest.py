@@ -26,7 +26,6 @@ SLOW_FIRST = (
     "tests/integration/test_module_examples.py",
     "tests/reliability/test_concurrency.py",
     "tests/integration/test_trust.py",
-    "tests/integration/test_provision_parallel.py",
     "tests/integration/test_cdrs.py",
 )
 
