@@ -19,7 +19,6 @@ SLOW_FIRST = (
     "tests/integration/test_molecule.py",
     "tests/integration/test_doc_snippets.py",
     "tests/integration/test_gitops.py",
-    "tests/integration/test_fault_convergence.py",
     "tests/integration/test_customer_role.py",
     "tests/reliability/test_tenancy.py",
     "tests/integration/test_accounts.py",
@@ -27,7 +26,6 @@ SLOW_FIRST = (
     "tests/integration/test_module_examples.py",
     "tests/reliability/test_concurrency.py",
     "tests/integration/test_trust.py",
-    "tests/integration/test_provision_parallel.py",
     "tests/integration/test_cdrs.py",
 )
 

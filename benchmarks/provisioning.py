@@ -316,7 +316,7 @@ def run_variant(server, text, vars_file, workdir, key, wanted, repeat):
                 for phase, runs in samples.items())
 
 
-def measure_size(count, latency_ms, baselines, repeat, log):
+def measure_size(count, latency_ms, baselines, repeat, log, variants=("c", "r", "m")):
     wanted = desired_state(count)
     with tempfile.TemporaryDirectory() as workdir:
         vars_file = os.path.join(workdir, "vars.json")
@@ -332,6 +332,8 @@ def measure_size(count, latency_ms, baselines, repeat, log):
         with SandboxServer(seed="empty", extra_args=extra) as server:
             for key, label, text in VARIANTS:
                 if key in "AB" and count > baselines.get(key, 0):
+                    continue
+                if key not in "AB" and key not in variants:
                     continue
                 if (key == "r" and not has_customer_role()) or (key == "m" and not has_customer_module()):
                     continue
@@ -486,12 +488,21 @@ def main():
                              "are per object like A's, and it is the slowest)")
     parser.add_argument("--repeat", type=int, default=int(env_default("BENCH_REPEAT", "3")),
                         help="runs of the quick variants (c, d) whose median is reported (BENCH_REPEAT, default 3)")
+    parser.add_argument("--variants", default=env_default("BENCH_VARIANTS", "c,r,m"),
+                        help="collection variants to run, each beside its floor: c (list modules), r (customer role), "
+                             "m (customer module) (BENCH_VARIANTS, default c,r,m)")
     parser.add_argument("--scale-files", type=int, default=int(env_default("BENCH_SCALE_FILES", "100")),
                         help="customer files of the scale-out table; 0 skips it (BENCH_SCALE_FILES, default 100)")
+    parser.add_argument("--scale-forks", default=env_default("BENCH_SCALE_FORKS", "1,4"),
+                        help="--forks values of the scale-out table (BENCH_SCALE_FORKS, default 1,4)")
     parser.add_argument("--scale-accounts", type=int, default=int(env_default("BENCH_SCALE_ACCOUNTS", "100")),
                         help="accounts of each of those files (BENCH_SCALE_ACCOUNTS, default 100)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    variants = [key.strip() for key in args.variants.split(",") if key.strip()]
+    scale_forks = [int(forks) for forks in args.scale_forks.split(",") if forks.strip()]
+    if set(variants) - set("crm"):
+        parser.error("--variants: %s is not c, r or m" % ", ".join(sorted(set(variants) - set("crm"))))
 
     def log(message):
         print(message, flush=True)
@@ -500,12 +511,12 @@ def main():
     plain, delayed = baseline_limits(args.baselines), baseline_limits(args.latency_baselines)
     for latency_ms in [0.0] + ([args.latency_ms] if args.latency_ms else []):
         for count in sizes:
-            rows = measure_size(count, latency_ms, delayed if latency_ms else plain, args.repeat, log)
+            rows = measure_size(count, latency_ms, delayed if latency_ms else plain, args.repeat, log, variants)
             text.append(section(count, latency_ms, rows))
             raw.append({"accounts": count, "latency_ms": latency_ms, "rows": rows})
             write_section("provisioning", "\n".join(text))     # so an interrupted run keeps what it measured
     if args.scale_files and has_customer_module():
-        rows = measure_scale(args.scale_files, args.scale_accounts, (1, 4), log)
+        rows = measure_scale(args.scale_files, args.scale_accounts, scale_forks, log)
         text.append(scale_section(args.scale_files, args.scale_accounts, rows))
         with open(os.path.join(os.path.dirname(write_section("provisioning", "\n".join(text))),
                                "provisioning-scale.json"), "w") as handle:

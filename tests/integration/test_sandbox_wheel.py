@@ -43,10 +43,13 @@ def test_the_sandbox_wheel_installs_alone_and_serves_the_seed_replay(tmp_path):
     if not os.path.isdir(WHEELHOUSE) or not glob.glob(os.path.join(WHEELHOUSE, "[Ww]erkzeug-*.whl")):
         run([sys.executable, "-m", "pip", "wheel", "-q", "--wheel-dir", WHEELHOUSE] + NEEDED)
 
+    # A venv without pip of its own (ensurepip would cost more CPU than the rest of the test): this
+    # pip installs into it (--python), still from the local wheels only.
     venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = str(venv / "bin" / "python")
-    run([python, "-m", "pip", "install", "-q", "--no-index", "--find-links", WHEELHOUSE, wheel] + NEEDED)
+    run([sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-index", "--find-links", WHEELHOUSE,
+         wheel] + NEEDED)
 
     # The command works from anywhere, with the repository nowhere on the path.
     help_text = run([str(venv / "bin" / "portaplus-sandbox"), "--help"], cwd=str(tmp_path)).stdout

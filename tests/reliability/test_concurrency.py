@@ -6,9 +6,11 @@
   declarations said; which one is not determined.  Hence the recommendation in
   docs/reliability.md: one inventory host per customer.
 * The recommended layout (`playbooks/provision.yml`, one host per customer file) with
-  `--forks 8` over 8 customers: each ends exactly as declared, and the per-task record of
-  the run shows that every customer was worked on by one host only, never by two workers
-  at overlapping times.
+  `--forks 8` over 8 customers: each ends exactly as declared (new accounts with add-ons, an
+  existing account updated and another one removed by `overridden`, extensions bound to new,
+  existing and no account), nothing crosses to another customer or touches a seeded one, and
+  the per-task record of the run shows that every customer was worked on by one host only,
+  never by two workers at overlapping times.
 """
 import json
 import os
@@ -74,7 +76,14 @@ CUSTOMERS = list(range(1101, 1109))       # the sandbox's `--customers 8` genera
 PER_CUSTOMER = 6
 
 
+def existing_account(index, rank):
+    """Account IDs the sandbox's `--accounts 16` generator gives customer `index` (round robin): two each."""
+    return "44163297%04d" % (index + 1 + rank * len(CUSTOMERS))
+
+
 def customer_file(index, customer):
+    """New accounts and their extensions; the customer's first existing account kept and updated, its
+    second one removed (overridden, within max_deletions); an extension on the kept account, one on none."""
     accounts = [{"account_id": "44172%02d%05d" % (index, n), "product": "Hosted PBX Seat" if n % 2 else "Office Line",
                  "first_name": "Cust%d" % customer, "last_name": "Line %d" % n,
                  "email": "line%d@customer%d.example" % (n, customer), "addons": ["Call Recording"] if n % 3 == 0 else []}
@@ -82,13 +91,21 @@ def customer_file(index, customer):
     # the same extension numbers in every customer: nothing may cross between them
     extensions = [{"number": "5%02d" % n, "name": "Desk %d of %d" % (n, customer), "account_id": a["account_id"]}
                   for n, a in enumerate(accounts)]
-    return {"customer": customer, "name": "Customer %d" % customer, "accounts": accounts, "extensions": extensions}
+    kept = existing_account(index, 0)
+    accounts.append({"account_id": kept, "first_name": "Kept", "last_name": str(index),
+                     "email": "kept%d@customer.example" % index})
+    extensions += [{"number": "600", "name": "Kept %d" % index, "account_id": kept},
+                   {"number": "601", "name": "Lobby %d" % index}]
+    return {"customer": customer, "name": "Customer %d" % customer,
+            "policy": {"accounts": {"state": "overridden", "max_deletions": 1}, "extensions": {"state": "overridden"}},
+            "accounts": accounts, "extensions": extensions}
 
 
 @pytest.fixture(scope="module")
 def eight_customers(tmp_path_factory):
     db = tmp_path_factory.mktemp("eight-customers") / "sandbox.sqlite"
-    with SandboxServer(seed="demo", db_path=str(db), extra_args=["--customers", str(len(CUSTOMERS))]) as server:
+    with SandboxServer(seed="demo", db_path=str(db), extra_args=["--customers", str(len(CUSTOMERS)),
+                                                                 "--accounts", str(2 * len(CUSTOMERS))]) as server:
         server.db_file = str(db)
         yield server
 
@@ -123,17 +140,20 @@ def test_provision_with_forks_8_over_8_customers_ends_exactly_as_declared_one_wo
             continue
         for a in want["accounts"]:
             have = by_id[a["account_id"]]
-            seen = (have["product"], have["FirstName"], have["LastName"], have["Email"])
-            if seen != (a["product"], a["first_name"], a["last_name"], a["email"]):
+            seen = {"product": have["product"], "first_name": have["FirstName"], "last_name": have["LastName"],
+                    "email": have["Email"]}
+            if dict((k, seen[k]) for k in seen if k in a) != dict((k, a[k]) for k in seen if k in a):
                 problems.append("customer %d account %s is %s" % (customer, a["account_id"], seen))
             addons = sorted(r["name"] for r in query(
                 server, "SELECT p.name FROM account_addons x JOIN products p ON p.i_product = x.i_product"
                         " WHERE x.i_account = ? AND x.effective_to IS NULL", (have["i_account"],)))
-            if addons != sorted(a["addons"]):
+            if "addons" in a and addons != sorted(a["addons"]):
                 problems.append("customer %d account %s has add-ons %s" % (customer, a["account_id"], addons))
-        extensions = dict((e["id"], (e["name"], e["i_account"])) for e in query(
+        # an extension bound to no account has i_account 0
+        extensions = dict((e["id"], (e["name"], e["i_account"] or 0)) for e in query(
             server, "SELECT id, name, i_account FROM extensions WHERE i_customer = ?", (customer,)))
-        wanted = dict((e["number"], (e["name"], by_id[e["account_id"]]["i_account"])) for e in want["extensions"])
+        wanted = dict((e["number"], (e["name"], by_id[e["account_id"]]["i_account"] if e.get("account_id") else 0))
+                      for e in want["extensions"])
         if extensions != wanted:
             problems.append("customer %d extensions %s, want %s" % (customer, extensions, wanted))
 
@@ -153,7 +173,12 @@ def test_provision_with_forks_8_over_8_customers_ends_exactly_as_declared_one_wo
     figures.add("concurrency", customers=len(CUSTOMERS), forks=8, hosts=len(set(h for s in hosts_of.values() for h in s)),
                 customers_on_two_workers=len(shared), overlapping_pairs_across_customers=len(overlapping(all_intervals)),
                 problems=len(problems))
+    assert sorted(h for h in run.recap if h != "localhost") == sorted(
+        os.path.splitext(os.path.basename(name))[0] for name in files), run.recap
     assert sorted(hosts_of) == CUSTOMERS, "every customer must have been worked on"
+    # the seeded customer was never touched
+    seeded = query(server, "SELECT account_id FROM accounts WHERE i_customer = 1001 AND bill_status <> 'C'")
+    assert sorted(a["account_id"] for a in seeded) == ["441632960001", "441632960002", "441632960003"]
     assert not shared, "customers worked on by more than one host: %s" % shared
     assert not overlaps, "tasks on one customer overlapped in time: %s" % overlaps
     assert not problems, "\n".join(problems)
