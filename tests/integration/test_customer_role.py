@@ -5,7 +5,6 @@ import re
 import shutil
 import urllib.request
 
-import pytest
 import yaml
 
 from tests.collection_path import REPO
@@ -118,26 +117,38 @@ def test_check_diff_prints_the_plan_and_writes_nothing(sandbox, tmp_path):
     assert writes(sandbox) == []
 
 
+# Each problem in a copy of acme.yml of its own (the host and file name say which), all in one directory.
 BAD_FILES = {
-    "unknown key": (lambda d: d["accounts"][3].update(emial="dana@acme.example"),
-                    "acme.yml: accounts[3].emial: unknown key; did you mean 'email'?"),
-    "missing field": (lambda d: d["extensions"][2].pop("number"),
-                      "acme.yml: extensions[2].number: is required but missing"),
-    "duplicate extension number": (lambda d: d["extensions"].append({"number": "101", "name": "Again"}),
-                                   "acme.yml: extensions[4].number: '101' is already used by extensions[0]"),
-    "wrong type": (lambda d: d["accounts"][0].update(credit_limit="fifty"),
-                   "acme.yml: accounts[0].credit_limit: must be a number (got 'fifty')"),
+    "unknown-key": (lambda d: d["accounts"][3].update(emial="dana@acme.example"),
+                    "unknown-key.yml: accounts[3].emial: unknown key; did you mean 'email'?"),
+    "missing-field": (lambda d: d["extensions"][2].pop("number"),
+                      "missing-field.yml: extensions[2].number: is required but missing"),
+    "duplicate-extension-number": (lambda d: d["extensions"].append({"number": "101", "name": "Again"}),
+                                   "duplicate-extension-number.yml: extensions[4].number: '101' is already used by extensions[0]"),
+    # checked by the customer module, after the same-customer check: a customer of its own, so it reaches it
+    "wrong-type": (lambda d: (d["accounts"][0].update(credit_limit="fifty"), d.update(customer=1002)),
+                   "wrong-type.yml: accounts[0].credit_limit: must be a number (got 'fifty')"),
 }
 
 
-@pytest.mark.parametrize("problem", sorted(BAD_FILES))
-def test_a_bad_file_fails_before_any_request_naming_the_path(sandbox, tmp_path, problem):
-    edit, message = BAD_FILES[problem]
-    run = provision(sandbox, tmp_path, customers_dir(tmp_path, edit, only_acme=True))
+def test_bad_files_fail_before_any_request_naming_the_path_and_two_files_for_one_customer_are_refused(sandbox, tmp_path):
+    # One provision run: each bad file fails its own host at the check, before any request; the two good
+    # files that name the same customer (acme.yml and acme-copy.yml) are then both refused, before any request.
+    directory = customers_dir(tmp_path, only_acme=True)
+    original = yaml.safe_load((directory / "acme.yml").read_text())
+    for host, (edit, _message) in BAD_FILES.items():
+        data = yaml.safe_load(yaml.safe_dump(original))
+        edit(data)
+        (directory / ("%s.yml" % host)).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    shutil.copy(directory / "acme.yml", directory / "acme-copy.yml")
+    run = provision(sandbox, tmp_path, directory)
     assert run.rc != 0
-    assert message in run.output, run.output
-    assert run.recap["acme"]["failed"] == 1
-    assert sandbox.requests() == []         # not even a read: the file is checked first
+    for host, (_edit, message) in BAD_FILES.items():
+        assert message in run.output, (host, run.output)
+        assert run.recap[host]["failed"] == 1, run.recap
+    assert "acme-copy.yml and %s/acme.yml name the same customer (1001)" % directory in run.output, run.output
+    assert run.recap["acme"]["failed"] == 1 and run.recap["acme-copy"]["failed"] == 1
+    assert sandbox.requests() == []         # not even a read: the files are checked first
 
 
 def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
@@ -150,16 +161,6 @@ def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
     assert "max_deletions" in run.output and "441632960003" in run.output, run.output
     assert writes(sandbox) == []            # not even Alice's change: the plan runs first
     assert "441632960003" in account_ids(sandbox, 1001)
-
-
-def test_two_files_for_one_customer_are_refused(sandbox, tmp_path):
-    directory = customers_dir(tmp_path, only_acme=True)
-    shutil.copy(directory / "acme.yml", directory / "acme-copy.yml")
-    run = provision(sandbox, tmp_path, directory)
-    assert run.rc != 0
-    assert "acme-copy.yml and %s/acme.yml name the same customer (1001)" % directory in run.output, run.output
-    assert run.recap["acme"]["failed"] == 1 and run.recap["acme-copy"]["failed"] == 1
-    assert writes(sandbox) == []
 
 
 def test_a_file_that_is_not_yaml_is_named_with_its_line(sandbox, tmp_path):
