@@ -10,6 +10,7 @@ import yaml
 from tests.collection_path import REPO
 from tests.integration.conftest import writes
 from tests.integration.playbooks import run_playbook
+from tests.integration.test_accounts import copies, during
 
 EXAMPLES = os.path.join(REPO, "examples", "customers")
 
@@ -237,24 +238,24 @@ def test_requests_of_a_first_run_and_of_a_no_op_and_the_size_of_its_result(sandb
     (tmp_path / "bigco.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     task = "- name: Apply\n  portaplus.softswitch.customer:\n    src: %s\n" % (tmp_path / "bigco.yml")
 
-    sandbox.clear_log()
-    check = play(task, check=True)
-    assert check.rc == 0 and check.task("Apply")["changed"] is True, check.output
-    assert check.task("Apply")["plan"]["counts"] == {"create": 1998, "update": 0, "delete": 0}
-    assert writes(sandbox) == []                            # --check sends no write
+    # One run: the plan (check mode, the task keyword), the first run, the no-op; requests told apart by task.
+    run = play(copies(task, " (check)", check_mode=True) + task + copies(task, " (no-op)"))
+    assert run.rc == 0, run.output
+    requests = sandbox.requests()
+    check = run.task("Apply (check)")
+    assert check["changed"] is True
+    assert check["plan"]["counts"] == {"create": 1998, "update": 0, "delete": 0}
+    assert [r for r in during(requests, run, "Apply (check)") if r["write"]] == []     # check mode sends no write
 
-    sandbox.clear_log()
-    first = play(task)
-    assert first.rc == 0 and first.task("Apply")["changed"] is True, first.output
-    routes = [r["route"].split("/{")[0] for r in sandbox.requests()]
-    assert len(routes) <= 6, routes
+    assert run.task("Apply")["changed"] is True
+    routes = [r["route"].split("/{")[0] for r in during(requests, run, "Apply")]
+    assert 0 < len(routes) <= 6, routes
     assert [r for r in routes if r.startswith(("/Add", "/UpdateCustomerExtension"))] == [], routes
 
-    sandbox.clear_log()
-    noop = play(task)
-    result = noop.task("Apply")
-    assert noop.rc == 0 and result["changed"] is False, noop.output
-    assert len(sandbox.requests()) <= 3, sandbox.requests()
+    result = run.task("Apply (no-op)")
+    assert result["changed"] is False
+    noop = during(requests, run, "Apply (no-op)")
+    assert 0 < len(noop) <= 3, noop
     size = len(json.dumps(result))
     assert size <= 4096, size
     assert "invocation" not in result and "before" not in result
