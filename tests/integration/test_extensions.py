@@ -8,17 +8,13 @@ is also how "an account of another customer" is tested. Alice and Dan (5004) are
 import json
 
 from tests.integration.conftest import DEMO_LICENSE, writes
-from tests.integration.test_accounts import copies, during, task_output
+from tests.integration.test_accounts import copies, during, names, task_output
 
 ALICE, BOB, CAROL, DAN = "441632960001", "441632960002", "441632960003", "441632960101"
 
 
 def op_of(request):
     return request["path"].split("/")[1]
-
-
-def ops(sandbox):
-    return [op_of(request) for request in sandbox.requests()]
 
 
 def by_number(items):
@@ -119,28 +115,6 @@ def test_one_read_per_run_whatever_the_number_of_extensions(play, sandbox):
     assert [op_of(r) for r in during(requests, result, "fifty again")] == ["GetCustomerExtensions"]
 
 
-def test_swap_of_accounts_keeps_records_and_one_account_per_extension(play, sandbox):
-    result = play("""
-- name: swap
-  portaplus.softswitch.extensions:
-    customer: 1001
-    config:
-      - number: "101"
-        account_id: "441632960002"
-      - number: "102"
-        account_id: "441632960001"
-  register: swap
-""")
-    assert result.rc == 0, result.output
-    after = by_number(result.task("swap")["after"])
-    assert (after["101"]["record_id"], after["101"]["account_id"]) == (7001, BOB)
-    assert (after["102"]["record_id"], after["102"]["account_id"]) == (7002, ALICE)
-    # 101 is parked on no account first, so no account ever has two extensions
-    assert [path_values(r) for r in writes(sandbox)] == [
-        ["7001", "Reception", "101", "0"], ["7002", "Sales", "102", "5001"], ["7001", "Reception", "101", "5002"]]
-    assert all(op_of(r) == "UpdateCustomerExtension" for r in writes(sandbox))
-
-
 SPECIAL_NAMES = ["Q? & A", "#1 Desk", "100% Sales", "  Two  spaces  ", u"Caf\u00e9 \u65e5\u672c \u260e", "a+b=c;d,e", "v1.2.htm"]
 
 
@@ -224,8 +198,34 @@ def test_overridden_removes_only_unlisted_extensions_of_that_customer_within_max
     assert [(e["number"], e["name"], e["account_id"], e["record_id"]) for e in other] == [("201", "Front Desk", DAN, 7003)]
 
 
-def test_single_extension_module_lifecycle(play, sandbox):
-    result = play("""
+INFO = """
+- name: plain
+  portaplus.softswitch.extension_info: {customer: 1001}
+- name: everything
+  portaplus.softswitch.extension_info:
+    customer: 1001
+    active_calls: true
+    sip_status: true
+    unavailable_numbers: true
+- name: hosted pbx seats
+  portaplus.softswitch.extension_info: {customer: 1001, products: [2, 3], active_calls: true}
+- name: office lines
+  portaplus.softswitch.extension_info: {customer: 1001, products: [1]}
+- name: gathered
+  portaplus.softswitch.extensions: {customer: 1001, state: gathered}
+"""
+SWAP = """
+- name: swap
+  portaplus.softswitch.extensions:
+    customer: 1001
+    config:
+      - number: "101"
+        account_id: "441632960002"
+      - number: "102"
+        account_id: "441632960001"
+  register: swap
+"""
+LIFECYCLE = """
 - name: create
   portaplus.softswitch.extension: {customer: 1001, number: "150", name: Lobby, account_id: "441632960003"}
 - name: create again
@@ -241,8 +241,32 @@ def test_single_extension_module_lifecycle(play, sandbox):
   portaplus.softswitch.extension: {customer: 1001, number: "150", state: absent}
 - name: remove again
   portaplus.softswitch.extension: {customer: 1001, number: "150", state: absent}
-""")
+"""
+
+
+def test_info_swap_and_the_single_module_lifecycle(play, sandbox):
+    """One run, each part's requests told apart by task (test_accounts.during): the info reads in check mode on
+    the demo data as seeded, then the swap of 101's and 102's accounts, then extension 150's lifecycle."""
+    result = play(copies(INFO, "", check_mode=True) + SWAP + LIFECYCLE)
     assert result.rc == 0, result.output
+    requests = sandbox.requests()
+    check_info(result, during(requests, result, *names(INFO)))
+    check_swap(result, [r for r in during(requests, result, "swap") if r["write"]])
+    check_lifecycle(result, [r for r in during(requests, result, *names(LIFECYCLE)) if r["write"]])
+    assert len(writes(sandbox)) == 3 + 4       # the swap's and the lifecycle's, no other
+
+
+def check_swap(result, swap_writes):
+    after = by_number(result.task("swap")["after"])
+    assert (after["101"]["record_id"], after["101"]["account_id"]) == (7001, BOB)
+    assert (after["102"]["record_id"], after["102"]["account_id"]) == (7002, ALICE)
+    # 101 is parked on no account first, so no account ever has two extensions
+    assert [path_values(r) for r in swap_writes] == [
+        ["7001", "Reception", "101", "0"], ["7002", "Sales", "102", "5001"], ["7001", "Reception", "101", "5002"]]
+    assert all(op_of(r) == "UpdateCustomerExtension" for r in swap_writes)
+
+
+def check_lifecycle(result, lifecycle_writes):
     created = result.task("create")
     assert created["changed"] is True and created["existed"] is False
     assert (created["extension"]["name"], created["extension"]["account_id"]) == ("Lobby", CAROL)
@@ -255,28 +279,11 @@ def test_single_extension_module_lifecycle(play, sandbox):
     assert result.task("predict removal")["changed"] is True
     assert result.task("remove")["changed"] is True and result.task("remove")["extension"] == {}
     assert result.task("remove again")["changed"] is False and result.task("remove again")["existed"] is False
-    assert [op_of(r) for r in writes(sandbox)] == [
+    assert [op_of(r) for r in lifecycle_writes] == [
         "AddCustomerExtension", "UpdateCustomerExtension", "UpdateCustomerExtension", "DeleteCustomerExtension"]
 
 
-def test_info_with_call_status_sip_status_products_and_taken_numbers(play, sandbox):
-    result = play("""
-- name: plain
-  portaplus.softswitch.extension_info: {customer: 1001}
-- name: everything
-  portaplus.softswitch.extension_info:
-    customer: 1001
-    active_calls: true
-    sip_status: true
-    unavailable_numbers: true
-- name: hosted pbx seats
-  portaplus.softswitch.extension_info: {customer: 1001, products: [2, 3], active_calls: true}
-- name: office lines
-  portaplus.softswitch.extension_info: {customer: 1001, products: [1]}
-- name: gathered
-  portaplus.softswitch.extensions: {customer: 1001, state: gathered}
-""", check=True)
-    assert result.rc == 0, result.output
+def check_info(result, info_requests):
     plain = result.task("plain")
     assert plain["changed"] is False
     assert [(e["number"], e["name"], e["account_id"], e["record_id"], e["i_account"], e["first_name"])
@@ -292,13 +299,13 @@ def test_info_with_call_status_sip_status_products_and_taken_numbers(play, sandb
     assert result.task("everything")["unavailable_numbers"] == ["101", "102"]
     assert [e["number"] for e in result.task("hosted pbx seats")["extensions"]] == ["101", "102"]
     assert result.task("office lines")["extensions"] == []
-    assert ops(sandbox) == [
+    assert [op_of(r) for r in info_requests] == [
         "GetCustomerExtensions",
         "GetCustomerExtensionsActiveCalls", "GetOnlineAccounts", "GetUnavailableExtensions",
         "GetCustomerExtensionsActiveCalls",
         "GetCustomerExtensions",
         "GetCustomerExtensions"]
-    assert [r["path"] for r in sandbox.requests()][4:6] == [
+    assert [r["path"] for r in info_requests][4:6] == [
         "/GetCustomerExtensionsActiveCalls/***/1001/True/2,3", "/GetCustomerExtensions/***/1001/1"]
 
 
