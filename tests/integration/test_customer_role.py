@@ -266,31 +266,33 @@ VAULT_PASSWORD = "vault-pw-for-tests"
 
 def test_a_file_is_data_templates_are_refused_and_run_nothing_vault_values_work(sandbox, play, tmp_path):
     from ansible.parsing.vault import VaultLib, VaultSecret   # the test encrypts as ansible-vault would
-    marker = tmp_path / "marker"
     cipher = VaultLib([("default", VaultSecret(b"vault-pw-for-tests"))]).encrypt("Clear-Sip-Pw-7").decode()
-    text = ("customer: 1002\nname: Globex\naccounts:\n  - account_id: \"441632960101\"\n"
-            "    first_name: \"{{ lookup('pipe', 'touch %s') }}Dan\"\n    password: !vault |\n%s\n"
-            % (marker, "\n".join("      " + line for line in cipher.splitlines())))
-    (tmp_path / "globex.yml").write_text(text)
     (tmp_path / "vault-pass").write_text(VAULT_PASSWORD)
     env = {"ANSIBLE_VAULT_PASSWORD_FILE": str(tmp_path / "vault-pass")}
-    task = "- name: Apply\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/globex.yml\n" % (
-        tmp_path / "globex.yml")
+    # One -vvvv --diff run: the file refused as it is, then applied with templating: true. Each has its own
+    # copy of the file, whose template touches a marker of its own: the refused one's must never appear.
+    tasks = ""
+    for step in ("refused", "trusted"):
+        text = ("customer: 1002\nname: Globex\naccounts:\n  - account_id: \"441632960101\"\n"
+                "    first_name: \"{{ lookup('pipe', 'touch %s') }}Dan\"\n    password: !vault |\n%s\n"
+                % (tmp_path / ("marker-" + step), "\n".join("      " + line for line in cipher.splitlines())))
+        (tmp_path / ("globex-%s.yml" % step)).write_text(text)
+        tasks += ("- name: Apply (%s)\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/globex.yml\n"
+                  % (step, tmp_path / ("globex-%s.yml" % step)))
+        tasks += "    templating: true\n" if step == "trusted" else "  ignore_errors: true\n"
 
-    sandbox.clear_log()
-    refused = play(task, extra_env=env)
-    assert refused.rc != 0
-    assert "customers/globex.yml: accounts[0].first_name: holds a Jinja template" in refused.task("Apply")["msg"]
-    assert not marker.exists()                       # nothing ran
-    assert sandbox.requests() == []                  # not even a read
+    run = play(tasks, extra_env=env, verbosity=4, diff=True)
+    assert run.rc == 0, run.output
+    assert [t["status"] for t in run.tasks if t["task"] == "Apply (refused)"] == ["failed"]
+    assert "customers/globex.yml: accounts[0].first_name: holds a Jinja template" in run.task("Apply (refused)")["msg"]
+    assert not (tmp_path / "marker-refused").exists()          # nothing ran
+    assert during(sandbox.requests(), run, "Apply (refused)") == []   # not even a read
 
-    trusted = play(task + "    templating: true\n", extra_env=env, verbosity=4, diff=True)
-    assert trusted.rc == 0, trusted.output
-    assert marker.exists()
+    assert (tmp_path / "marker-trusted").exists()
     with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1002?format=json" % sandbox.url) as answer:
         dan = [a for a in json.load(answer)["Accounts"] if a["AccountId"] == "441632960101"][0]
     assert dan["VoipPassword"] == "Clear-Sip-Pw-7"   # the !vault value, decrypted with the play's secret
-    assert "Clear-Sip-Pw-7" not in trusted.output and "Clear-Sip-Pw-7" not in json.dumps(trusted.tasks)
+    assert "Clear-Sip-Pw-7" not in run.output and "Clear-Sip-Pw-7" not in json.dumps(run.tasks)
 
 
 def test_a_stale_saved_plan_is_refused_with_no_write_and_a_fresh_one_applies(sandbox, play, tmp_path):
