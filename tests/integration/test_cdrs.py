@@ -15,7 +15,7 @@ from portaplus_sandbox.testing import SandboxServer, process_tree
 
 from tests.ansible_cli import Ansible
 from tests.integration.conftest import DEMO_LICENSE, OTHER_LICENSE
-from tests.integration.test_accounts import everything, failed, task
+from tests.integration.test_accounts import during, everything, failed, task
 
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
 # A fixed range holding every seeded CDR (they span the last 90 days), stable for the whole test.
@@ -59,13 +59,21 @@ def read_export(path, fmt, compress=False):
 
 # -- the lookup ---------------------------------------------------------------------------------------
 
-def test_lookup_returns_each_record_once_in_time_order_across_pages(play, sandbox):
+LOOKUPS = ("Calls", "Raw", "Outgoing", "Account", "Terms")
+
+
+def test_lookup_returns_each_record_once_in_time_order_across_pages_and_an_empty_range_nothing(play, sandbox, tmp_path):
     sandbox.admin("POST", "cdr-paging", {"page_size": 7})
+    dest = str(tmp_path / "none.csv")
     result = play(lookup_task("Calls", customer=1001, from_date=FROM, to_date=TO)
                   + lookup_task("Raw", customer=1001, from_date=FROM, to_date=TO, max_records=3, raw=True)
                   + lookup_task("Outgoing", customer=1001, from_date=FROM, to_date=TO, outgoing_only=True)
                   + lookup_task("Account", account="441632960001", from_date=FROM, to_date=TO)
-                  + lookup_task("Terms", terms=[1002, 1001], from_date=FROM, to_date=TO, max_records=0))
+                  + lookup_task("Terms", terms=[1002, 1001], from_date=FROM, to_date=TO, max_records=0)
+                  # a range without calls gives an empty list and an empty export
+                  + lookup_task("Empty", customer=1001, from_date="2020-01-01", to_date="2020-01-31")
+                  + task("Export", "cdr_export", {"customer": 1001, "from_date": "2020-01", "to_date": "2020-01",
+                                                  "dest": dest}))
     assert result.rc == 0, result.output
     calls = result.task("Calls")["ansible_facts"]["calls"]
     # the unpaged route is the reference: same records, same order
@@ -81,7 +89,7 @@ def test_lookup_returns_each_record_once_in_time_order_across_pages(play, sandbo
     assert first["connect_time"].endswith("Z") and first["customer"] == 1001
     assert first["duration"] == reference[0]["CallTime"] and first["charged_amount"] == reference[0]["Charged_Amount"]
     assert first["failed"] is (first["duration"] == 0)
-    pages = [r for r in sandbox.requests() if r["route"].startswith(CDR_ROUTES[0])]
+    pages = [r for r in during(sandbox.requests(), result, *LOOKUPS) if r["route"].startswith(CDR_ROUTES[0])]
     assert len(pages) >= -(-len(calls) // 7) * 3            # every lookup paged by 7
 
     raw = result.task("Raw")["ansible_facts"]["calls"]
@@ -98,18 +106,6 @@ def test_lookup_returns_each_record_once_in_time_order_across_pages(play, sandbo
     assert {c["customer"] for c in both} == {1001, 1002}
     assert [c["id"] for c in both] == sorted(c["id"] for c in both)        # merged in time order (ids grow with it)
 
-
-def sandbox_get(sandbox, path):
-    with urllib.request.urlopen(sandbox.url + path, timeout=60) as response:
-        return json.loads(response.read())
-
-
-def test_range_without_calls_gives_an_empty_list_and_an_empty_export(play, sandbox, tmp_path):
-    dest = str(tmp_path / "none.csv")
-    result = play(lookup_task("Empty", customer=1001, from_date="2020-01-01", to_date="2020-01-31")
-                  + task("Export", "cdr_export", {"customer": 1001, "from_date": "2020-01", "to_date": "2020-01",
-                                                  "dest": dest}))
-    assert result.rc == 0, result.output
     assert result.task("Empty")["ansible_facts"]["calls"] == []
     export = result.task("Export")
     assert (export["records"], export["total_charged"], export["total_minutes"]) == (0, 0.0, 0.0)
@@ -121,6 +117,11 @@ def test_range_without_calls_gives_an_empty_list_and_an_empty_export(play, sandb
                      "disconnect_cause,failed,call_type,service,call_id,id,i_account,customer"]
 
 
+def sandbox_get(sandbox, path):
+    with urllib.request.urlopen(sandbox.url + path, timeout=60) as response:
+        return json.loads(response.read())
+
+
 BAD_RANGES = [
     ("Reversed", {"from_date": "2026-03-02", "to_date": "2026-03-01"}, "to_date: must be after from_date"),
     ("Malformed", {"from_date": "01/03/2026", "to_date": "today"}, "from_date: must be a date (2026-10-01)"),
@@ -130,17 +131,34 @@ BAD_RANGES = [
 ]
 
 
-def test_bad_input_fails_before_any_request_naming_the_option(play, sandbox, tmp_path):
+FOREIGN = [("Unknown customer", {"customer": 999999}, "customer: no customer with this id is visible to the License (got '999999')"),
+           ("Other reseller's customer", {"customer": 2001}, "customer: no customer with this id is visible to the License (got '2001')"),
+           ("Unknown account", {"account": "000000"}, "account: no account with this account ID is visible to the License (got '000000')"),
+           ("Foreign account", {"account": "442079460001"}, "account: no account with this account ID is visible"),
+           ("Account of another customer", {"account": "441632960001", "customer": 1002},
+            "account: belongs to customer 1001, not to customer 1002")]
+
+
+def test_bad_input_fails_before_any_request_and_unknown_or_foreign_selections_before_any_page_naming_the_option(
+        play, sandbox, tmp_path):
+    # One run: first the input that fails before any request, then the selections the server must be asked about.
     out = tmp_path / "out"
     out.mkdir()
+    bad = []
     tasks = ""
     for name, options, _message in BAD_RANGES:
         tasks += lookup_task("Lookup " + name, customer=1001, **options)
         tasks += task("Export " + name, "cdr_export", dict(options, customer=1001, dest=str(out / "x.csv")),
                       ignore_errors=True)
+        bad += ["Lookup " + name, "Export " + name]
     tasks += task("No directory", "cdr_export", {"customer": 1001, "from_date": "-1d", "dest": "/nonexistent/x.csv"},
                   ignore_errors=True)
     tasks += lookup_task("Nothing selected", from_date="-1d")
+    bad += ["No directory", "Nothing selected"]
+    dest = str(tmp_path / "x.csv")
+    for name, selection, _message in FOREIGN:
+        tasks += lookup_task("Lookup " + name, from_date="-7d", **selection)
+        tasks += task("Export " + name, "cdr_export", dict(selection, from_date="-7d", dest=dest), ignore_errors=True)
     result = play(tasks)
     assert result.rc == 0, result.output
     for name, _options, message in BAD_RANGES:
@@ -149,25 +167,11 @@ def test_bad_input_fails_before_any_request_naming_the_option(play, sandbox, tmp
             assert message in result.task(kind + name)["msg"], (kind + name, result.task(kind + name)["msg"])
     assert "dest: its directory /nonexistent does not exist" in result.task("No directory")["msg"]
     assert "customer: one of customer or account is required" in result.task("Nothing selected")["msg"]
-    assert sandbox.requests() == []
+    requests = sandbox.requests()
+    assert during(requests, result, *bad) == []
     assert os.listdir(str(out)) == []
 
-
-def test_unknown_or_foreign_customer_and_account_fail_naming_the_option(play, sandbox, tmp_path):
-    dest = str(tmp_path / "x.csv")
-    cases = [("Unknown customer", {"customer": 999999}, "customer: no customer with this id is visible to the License (got '999999')"),
-             ("Other reseller's customer", {"customer": 2001}, "customer: no customer with this id is visible to the License (got '2001')"),
-             ("Unknown account", {"account": "000000"}, "account: no account with this account ID is visible to the License (got '000000')"),
-             ("Foreign account", {"account": "442079460001"}, "account: no account with this account ID is visible"),
-             ("Account of another customer", {"account": "441632960001", "customer": 1002},
-              "account: belongs to customer 1001, not to customer 1002")]
-    tasks = ""
-    for name, selection, _message in cases:
-        tasks += lookup_task("Lookup " + name, from_date="-7d", **selection)
-        tasks += task("Export " + name, "cdr_export", dict(selection, from_date="-7d", dest=dest), ignore_errors=True)
-    result = play(tasks)
-    assert result.rc == 0, result.output
-    for name, _selection, message in cases:
+    for name, _selection, message in FOREIGN:
         for kind in ("Lookup ", "Export "):
             assert failed(result, kind + name) and message in result.task(kind + name)["msg"], (kind + name, result.output)
     assert [r for r in cdr_requests(sandbox) if r["status"] == 200] == []     # no page was ever served
@@ -193,7 +197,17 @@ def test_export_is_idempotent_and_check_mode_writes_nothing(play, sandbox, tmp_p
     # a period that has ended: only such a period is reused (one still running may gain calls)
     yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
     args = {"customer": 1001, "from_date": FROM, "to_date": yesterday, "dest": dest}
-    first = play(task("Export", "cdr_export", args))
+    # a period still running goes elsewhere: out/ holds only what the checks below expect there
+    running = str(tmp_path / "running.csv")
+    other = str(out / "other.csv")
+    first = play(task("Export", "cdr_export", args)
+                 + task("Again", "cdr_export", args) + task("Check", "cdr_export", args)
+                 + task("Running", "cdr_export", dict(args, to_date=TO, dest=running))
+                 + task("Running again", "cdr_export", dict(args, to_date=TO, dest=running))
+                 # check mode (the task keyword, as --check)
+                 + task("Check new", "cdr_export", dict(args, dest=other), check_mode=True)
+                 + task("Check same", "cdr_export", args, check_mode=True)
+                 + task("Check other range", "cdr_export", dict(args, from_date=yesterday), check_mode=True))
     assert first.rc == 0, first.output
     exported = first.task("Export")
     assert exported["changed"] is True
@@ -206,25 +220,14 @@ def test_export_is_idempotent_and_check_mode_writes_nothing(play, sandbox, tmp_p
         manifest = json.load(handle)
     assert manifest["export"]["customer"] == 1001 and manifest["sha256"] == exported["sha256"]
 
-    sandbox.clear_log()
-    again = play(task("Again", "cdr_export", args) + task("Check", "cdr_export", args), check=False)
-    assert again.task("Again")["changed"] is False and again.task("Again")["records"] == len(rows)
-    assert cdr_requests(sandbox) == []                                  # nothing fetched when up to date
-    running = str(out / "running.csv")
-    twice = play(task("Running", "cdr_export", dict(args, to_date=TO, dest=running))
-                 + task("Running again", "cdr_export", dict(args, to_date=TO, dest=running)))
-    assert twice.task("Running again")["changed"] is True                 # today has not ended: exported again
-    os.remove(running)
-    os.remove(running + ".manifest.json")
+    assert first.task("Again")["changed"] is False and first.task("Again")["records"] == len(rows)
+    up_to_date = during(sandbox.requests(), first, "Again", "Check")
+    assert [r for r in up_to_date if r["route"].startswith(CDR_ROUTES)] == []      # nothing fetched when up to date
+    assert first.task("Running again")["changed"] is True                 # today has not ended: exported again
 
-    other = str(out / "other.csv")
-    checked = play(task("Check new", "cdr_export", dict(args, dest=other))
-                   + task("Check same", "cdr_export", args)
-                   + task("Check other range", "cdr_export", dict(args, from_date=yesterday)), check=True)
-    assert checked.rc == 0, checked.output
-    assert checked.task("Check new")["changed"] is True and checked.task("Check new")["records"] == len(rows)
-    assert checked.task("Check same")["changed"] is False
-    assert checked.task("Check other range")["changed"] is True
+    assert first.task("Check new")["changed"] is True and first.task("Check new")["records"] == len(rows)
+    assert first.task("Check same")["changed"] is False
+    assert first.task("Check other range")["changed"] is True
     assert not os.path.exists(other) and not os.path.exists(other + ".manifest.json")
     assert sorted(os.listdir(str(out))) == ["acme.csv", "acme.csv.manifest.json"]
 

@@ -14,7 +14,8 @@ import yaml
 
 from tests.ansible_cli import Ansible, play_text
 from tests.collection_path import REPO
-from tests.integration.conftest import PlayResult, writes
+from tests.integration.conftest import PlayResult
+from tests.integration.test_accounts import during
 from portaplus_sandbox.testing import SandboxServer
 
 ACCOUNTS = 20
@@ -38,54 +39,62 @@ def customer_file(customer, first, count, extension_base):
     return {"customer": customer, "name": "Bench", "accounts": accounts, "extensions": extensions}
 
 
-def routes(server):
-    return [request["route"].split("/{")[0] for request in server.requests()]
-
-
 def test_first_run_six_requests_no_op_three_and_an_id_of_another_customer_is_still_refused(empty_sandbox, tmp_path):
     server = empty_sandbox
     server.reset()
-    ansible = Ansible(server.url, tmp_path / "ansible", run_class=PlayResult)
-
-    def apply(name, data, check=False):
-        path = tmp_path / name
-        path.write_text(yaml.safe_dump(data, sort_keys=False))
-        task = "- name: Apply\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/%s\n" % (path, name)
-        playbook = tmp_path / ("play%d.yml" % ansible.count)
-        playbook.write_text(play_text(task))
-        server.clear_log()
-        return ansible.playbook(path=str(playbook), args=["--check"] if check else [], timeout=600, cwd=tmp_path)
-
     acme = customer_file(1001, 0, ACCOUNTS, 10000)
-    planned = apply("acme.yml", acme, check=True)
-    assert planned.rc == 0 and planned.task("Apply")["plan"]["counts"]["create"] == 2 * ACCOUNTS, planned.output
-    assert writes(server) == []
-    assert LICENSE_WIDE_LOOKUP in routes(server)          # a plan to review checks new IDs across the License
-
-    first = apply("acme.yml", acme)
-    assert first.rc == 0 and first.task("Apply")["changed"] is True, first.output
-    assert len(routes(server)) <= 6, routes(server)
-    assert LICENSE_WIDE_LOOKUP not in routes(server)
-
-    noop = apply("acme.yml", acme)
-    assert noop.rc == 0 and noop.task("Apply")["changed"] is False, noop.output
-    assert len(routes(server)) <= 3, routes(server)
-
-    # an account ID customer 1002 holds, added to 1001's file: refused by CreateAccounts, then named
     globex = customer_file(1002, 500, 1, 20000)
-    assert apply("globex.yml", globex).rc == 0
+    # an account ID customer 1002 holds, added to 1001's file: refused by CreateAccounts, then named
     taken = globex["accounts"][0]["account_id"]
-    acme["accounts"].append(dict(globex["accounts"][0], last_name="Taken"))
-    acme["accounts"].append({"account_id": "441632999999", "product": 2, "first_name": "New", "addons": [11]})
+    acme_taken = dict(acme, accounts=acme["accounts"] + [
+        dict(globex["accounts"][0], last_name="Taken"),
+        {"account_id": "441632999999", "product": 2, "first_name": "New", "addons": [11]}])
+    files = {"acme.yml": acme, "globex.yml": globex, "acme-taken.yml": acme_taken}
+    for name, data in files.items():
+        (tmp_path / name).write_text(yaml.safe_dump(data, sort_keys=False))
+
+    def apply(name, path, source="acme.yml", **keywords):
+        """A step: the customer module on the file at `path`, named customers/<source> in messages."""
+        text = "- name: %s\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/%s\n" % (
+            name, tmp_path / path, source)
+        return text + "".join("  %s: %s\n" % (key, json.dumps(value)) for key, value in keywords.items())
+
+    # One run of seven steps; each step's requests are those sent while it ran (test_accounts.during).
+    run = Ansible(server.url, tmp_path / "ansible", run_class=PlayResult).playbook(play_text(
+        apply("Plan", "acme.yml", check_mode=True) + apply("First", "acme.yml") + apply("No-op", "acme.yml")
+        + apply("Globex", "globex.yml", source="globex.yml")
+        + apply("Refused in check mode", "acme-taken.yml", check_mode=True, ignore_errors=True)
+        + apply("Refused", "acme-taken.yml", ignore_errors=True)
+        + apply("Again", "acme.yml")), timeout=600, cwd=tmp_path)
+    assert run.rc == 0, run.output
+    requests = server.requests()
+
+    def step(name):
+        return [request["route"].split("/{")[0] for request in during(requests, run, name)]
+
+    def step_writes(name):
+        return [request["route"].split("/{")[0] for request in during(requests, run, name) if request["write"]]
+
+    assert run.task("Plan")["plan"]["counts"]["create"] == 2 * ACCOUNTS, run.output
+    assert step_writes("Plan") == []
+    assert LICENSE_WIDE_LOOKUP in step("Plan")          # a plan to review checks new IDs across the License
+
+    assert run.task("First")["changed"] is True, run.output
+    assert 0 < len(step("First")) <= 6, step("First")
+    assert LICENSE_WIDE_LOOKUP not in step("First")
+
+    assert run.task("No-op")["changed"] is False, run.output
+    assert 0 < len(step("No-op")) <= 3, step("No-op")
+
+    assert run.task("Globex")["changed"] is True, run.output
     message = ("customers/acme.yml: accounts[%d].account_id: account %s exists in customer 1002, not in customer 1001"
                % (ACCOUNTS, taken))
-    for check in (True, False):
-        refused = apply("acme.yml", acme, check=check)
-        assert refused.rc != 0
-        assert message in refused.task("Apply")["msg"], refused.task("Apply")
-        assert [r["route"].split("/{")[0] for r in writes(server)] == ([] if check else ["/CreateAccounts"])
-    again = apply("acme.yml", customer_file(1001, 0, ACCOUNTS, 10000))
-    assert again.rc == 0 and again.task("Apply")["changed"] is False, again.output   # the refused create wrote nothing
+    for name, expected_writes in (("Refused in check mode", []), ("Refused", ["/CreateAccounts"])):
+        assert [t["status"] for t in run.tasks if t["task"] == name] == ["failed"], name
+        assert message in run.task(name)["msg"], run.task(name)
+        assert step_writes(name) == expected_writes
+    again = run.task("Again")
+    assert again["changed"] is False, run.output   # the refused create wrote nothing
 
 
 # Counts, in every Python process of a run (controller, forks, modules), the opens of the files named in

@@ -5,12 +5,12 @@ import re
 import shutil
 import urllib.request
 
-import pytest
 import yaml
 
 from tests.collection_path import REPO
 from tests.integration.conftest import writes
 from tests.integration.playbooks import run_playbook
+from tests.integration.test_accounts import copies, during
 
 EXAMPLES = os.path.join(REPO, "examples", "customers")
 
@@ -118,26 +118,38 @@ def test_check_diff_prints_the_plan_and_writes_nothing(sandbox, tmp_path):
     assert writes(sandbox) == []
 
 
+# Each problem in a copy of acme.yml of its own (the host and file name say which), all in one directory.
 BAD_FILES = {
-    "unknown key": (lambda d: d["accounts"][3].update(emial="dana@acme.example"),
-                    "acme.yml: accounts[3].emial: unknown key; did you mean 'email'?"),
-    "missing field": (lambda d: d["extensions"][2].pop("number"),
-                      "acme.yml: extensions[2].number: is required but missing"),
-    "duplicate extension number": (lambda d: d["extensions"].append({"number": "101", "name": "Again"}),
-                                   "acme.yml: extensions[4].number: '101' is already used by extensions[0]"),
-    "wrong type": (lambda d: d["accounts"][0].update(credit_limit="fifty"),
-                   "acme.yml: accounts[0].credit_limit: must be a number (got 'fifty')"),
+    "unknown-key": (lambda d: d["accounts"][3].update(emial="dana@acme.example"),
+                    "unknown-key.yml: accounts[3].emial: unknown key; did you mean 'email'?"),
+    "missing-field": (lambda d: d["extensions"][2].pop("number"),
+                      "missing-field.yml: extensions[2].number: is required but missing"),
+    "duplicate-extension-number": (lambda d: d["extensions"].append({"number": "101", "name": "Again"}),
+                                   "duplicate-extension-number.yml: extensions[4].number: '101' is already used by extensions[0]"),
+    # checked by the customer module, after the same-customer check: a customer of its own, so it reaches it
+    "wrong-type": (lambda d: (d["accounts"][0].update(credit_limit="fifty"), d.update(customer=1002)),
+                   "wrong-type.yml: accounts[0].credit_limit: must be a number (got 'fifty')"),
 }
 
 
-@pytest.mark.parametrize("problem", sorted(BAD_FILES))
-def test_a_bad_file_fails_before_any_request_naming_the_path(sandbox, tmp_path, problem):
-    edit, message = BAD_FILES[problem]
-    run = provision(sandbox, tmp_path, customers_dir(tmp_path, edit, only_acme=True))
+def test_bad_files_fail_before_any_request_naming_the_path_and_two_files_for_one_customer_are_refused(sandbox, tmp_path):
+    # One provision run: each bad file fails its own host at the check, before any request; the two good
+    # files that name the same customer (acme.yml and acme-copy.yml) are then both refused, before any request.
+    directory = customers_dir(tmp_path, only_acme=True)
+    original = yaml.safe_load((directory / "acme.yml").read_text())
+    for host, (edit, _message) in BAD_FILES.items():
+        data = yaml.safe_load(yaml.safe_dump(original))
+        edit(data)
+        (directory / ("%s.yml" % host)).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    shutil.copy(directory / "acme.yml", directory / "acme-copy.yml")
+    run = provision(sandbox, tmp_path, directory)
     assert run.rc != 0
-    assert message in run.output, run.output
-    assert run.recap["acme"]["failed"] == 1
-    assert sandbox.requests() == []         # not even a read: the file is checked first
+    for host, (_edit, message) in BAD_FILES.items():
+        assert message in run.output, (host, run.output)
+        assert run.recap[host]["failed"] == 1, run.recap
+    assert "acme-copy.yml and %s/acme.yml name the same customer (1001)" % directory in run.output, run.output
+    assert run.recap["acme"]["failed"] == 1 and run.recap["acme-copy"]["failed"] == 1
+    assert sandbox.requests() == []         # not even a read: the files are checked first
 
 
 def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
@@ -150,16 +162,6 @@ def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
     assert "max_deletions" in run.output and "441632960003" in run.output, run.output
     assert writes(sandbox) == []            # not even Alice's change: the plan runs first
     assert "441632960003" in account_ids(sandbox, 1001)
-
-
-def test_two_files_for_one_customer_are_refused(sandbox, tmp_path):
-    directory = customers_dir(tmp_path, only_acme=True)
-    shutil.copy(directory / "acme.yml", directory / "acme-copy.yml")
-    run = provision(sandbox, tmp_path, directory)
-    assert run.rc != 0
-    assert "acme-copy.yml and %s/acme.yml name the same customer (1001)" % directory in run.output, run.output
-    assert run.recap["acme"]["failed"] == 1 and run.recap["acme-copy"]["failed"] == 1
-    assert writes(sandbox) == []
 
 
 def test_a_file_that_is_not_yaml_is_named_with_its_line(sandbox, tmp_path):
@@ -236,24 +238,24 @@ def test_requests_of_a_first_run_and_of_a_no_op_and_the_size_of_its_result(sandb
     (tmp_path / "bigco.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     task = "- name: Apply\n  portaplus.softswitch.customer:\n    src: %s\n" % (tmp_path / "bigco.yml")
 
-    sandbox.clear_log()
-    check = play(task, check=True)
-    assert check.rc == 0 and check.task("Apply")["changed"] is True, check.output
-    assert check.task("Apply")["plan"]["counts"] == {"create": 1998, "update": 0, "delete": 0}
-    assert writes(sandbox) == []                            # --check sends no write
+    # One run: the plan (check mode, the task keyword), the first run, the no-op; requests told apart by task.
+    run = play(copies(task, " (check)", check_mode=True) + task + copies(task, " (no-op)"))
+    assert run.rc == 0, run.output
+    requests = sandbox.requests()
+    check = run.task("Apply (check)")
+    assert check["changed"] is True
+    assert check["plan"]["counts"] == {"create": 1998, "update": 0, "delete": 0}
+    assert [r for r in during(requests, run, "Apply (check)") if r["write"]] == []     # check mode sends no write
 
-    sandbox.clear_log()
-    first = play(task)
-    assert first.rc == 0 and first.task("Apply")["changed"] is True, first.output
-    routes = [r["route"].split("/{")[0] for r in sandbox.requests()]
-    assert len(routes) <= 6, routes
+    assert run.task("Apply")["changed"] is True
+    routes = [r["route"].split("/{")[0] for r in during(requests, run, "Apply")]
+    assert 0 < len(routes) <= 6, routes
     assert [r for r in routes if r.startswith(("/Add", "/UpdateCustomerExtension"))] == [], routes
 
-    sandbox.clear_log()
-    noop = play(task)
-    result = noop.task("Apply")
-    assert noop.rc == 0 and result["changed"] is False, noop.output
-    assert len(sandbox.requests()) <= 3, sandbox.requests()
+    result = run.task("Apply (no-op)")
+    assert result["changed"] is False
+    noop = during(requests, run, "Apply (no-op)")
+    assert 0 < len(noop) <= 3, noop
     size = len(json.dumps(result))
     assert size <= 4096, size
     assert "invocation" not in result and "before" not in result
@@ -264,31 +266,33 @@ VAULT_PASSWORD = "vault-pw-for-tests"
 
 def test_a_file_is_data_templates_are_refused_and_run_nothing_vault_values_work(sandbox, play, tmp_path):
     from ansible.parsing.vault import VaultLib, VaultSecret   # the test encrypts as ansible-vault would
-    marker = tmp_path / "marker"
     cipher = VaultLib([("default", VaultSecret(b"vault-pw-for-tests"))]).encrypt("Clear-Sip-Pw-7").decode()
-    text = ("customer: 1002\nname: Globex\naccounts:\n  - account_id: \"441632960101\"\n"
-            "    first_name: \"{{ lookup('pipe', 'touch %s') }}Dan\"\n    password: !vault |\n%s\n"
-            % (marker, "\n".join("      " + line for line in cipher.splitlines())))
-    (tmp_path / "globex.yml").write_text(text)
     (tmp_path / "vault-pass").write_text(VAULT_PASSWORD)
     env = {"ANSIBLE_VAULT_PASSWORD_FILE": str(tmp_path / "vault-pass")}
-    task = "- name: Apply\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/globex.yml\n" % (
-        tmp_path / "globex.yml")
+    # One -vvvv --diff run: the file refused as it is, then applied with templating: true. Each has its own
+    # copy of the file, whose template touches a marker of its own: the refused one's must never appear.
+    tasks = ""
+    for step in ("refused", "trusted"):
+        text = ("customer: 1002\nname: Globex\naccounts:\n  - account_id: \"441632960101\"\n"
+                "    first_name: \"{{ lookup('pipe', 'touch %s') }}Dan\"\n    password: !vault |\n%s\n"
+                % (tmp_path / ("marker-" + step), "\n".join("      " + line for line in cipher.splitlines())))
+        (tmp_path / ("globex-%s.yml" % step)).write_text(text)
+        tasks += ("- name: Apply (%s)\n  portaplus.softswitch.customer:\n    src: %s\n    source: customers/globex.yml\n"
+                  % (step, tmp_path / ("globex-%s.yml" % step)))
+        tasks += "    templating: true\n" if step == "trusted" else "  ignore_errors: true\n"
 
-    sandbox.clear_log()
-    refused = play(task, extra_env=env)
-    assert refused.rc != 0
-    assert "customers/globex.yml: accounts[0].first_name: holds a Jinja template" in refused.task("Apply")["msg"]
-    assert not marker.exists()                       # nothing ran
-    assert sandbox.requests() == []                  # not even a read
+    run = play(tasks, extra_env=env, verbosity=4, diff=True)
+    assert run.rc == 0, run.output
+    assert [t["status"] for t in run.tasks if t["task"] == "Apply (refused)"] == ["failed"]
+    assert "customers/globex.yml: accounts[0].first_name: holds a Jinja template" in run.task("Apply (refused)")["msg"]
+    assert not (tmp_path / "marker-refused").exists()          # nothing ran
+    assert during(sandbox.requests(), run, "Apply (refused)") == []   # not even a read
 
-    trusted = play(task + "    templating: true\n", extra_env=env, verbosity=4, diff=True)
-    assert trusted.rc == 0, trusted.output
-    assert marker.exists()
+    assert (tmp_path / "marker-trusted").exists()
     with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1002?format=json" % sandbox.url) as answer:
         dan = [a for a in json.load(answer)["Accounts"] if a["AccountId"] == "441632960101"][0]
     assert dan["VoipPassword"] == "Clear-Sip-Pw-7"   # the !vault value, decrypted with the play's secret
-    assert "Clear-Sip-Pw-7" not in trusted.output and "Clear-Sip-Pw-7" not in json.dumps(trusted.tasks)
+    assert "Clear-Sip-Pw-7" not in run.output and "Clear-Sip-Pw-7" not in json.dumps(run.tasks)
 
 
 def test_a_stale_saved_plan_is_refused_with_no_write_and_a_fresh_one_applies(sandbox, play, tmp_path):
