@@ -11,6 +11,7 @@ sys.path.insert(0, ensure())
 # so a module's fixtures are set up once. A name missing here just runs in collection order.
 SLOW_FIRST = (
     "tests/integration/test_benchmarks.py",
+    "tests/integration/test_module_examples.py",
     "tests/reliability/test_secrets.py",
     "tests/gates/test_gates.py",
     "tests/reliability/test_bad_inputs.py",
@@ -23,7 +24,6 @@ SLOW_FIRST = (
     "tests/reliability/test_tenancy.py",
     "tests/integration/test_accounts.py",
     "tests/integration/test_cdr_report_role.py",
-    "tests/integration/test_module_examples.py",
     "tests/reliability/test_concurrency.py",
     "tests/integration/test_trust.py",
     "tests/integration/test_cdrs.py",
