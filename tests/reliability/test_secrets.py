@@ -406,6 +406,10 @@ FRAGMENT = 4        # any piece of a secret this long is a leak
 # A refused shape is refused before any request, so no server answer can reach its cells: they run against one
 # mode, the server that echoes everything, where a shape that stopped being refused would show (and fail the test).
 REFUSED_SHAPES_MODE = "echo"
+# The report role fails at its export task, which is the cdr_export module that every mode's cdr_export cells run
+# with every shape; what the role adds (its own tasks and variables at -vvvv, the License through module_defaults)
+# comes before any answer of the server, so its cells run against one mode, the one that echoes everything.
+REPORT_MODE = "echo"
 
 
 def shapes_for(mode):
@@ -444,7 +448,8 @@ def hostile_cells(mode, echo_url):
         cells["active_calls|" + key] = dict(connection, customer=ACME)
         cells["cdr_export|" + key] = dict(connection, customer=ACME, from_date="-7d", to_date="today",
                                           dest="{{ playbook_dir }}/out/%s-%s.csv" % (mode, shape.replace("|", "-")))
-        cells["report|" + key] = connection
+        if mode == REPORT_MODE:
+            cells["report|" + key] = connection
     return cells
 
 
@@ -465,7 +470,8 @@ def hostile_task(key):
 
 
 def test_hostile_server_echoes_no_fragment_of_any_license_shape(echo_server, ansible, figures):
-    """Every License shape x {modules, lookups, inventory, export, report} against each hostile answer, at
+    """Every License shape x {modules, lookups, inventory, export} against each hostile answer (and the report role
+    against the echo answer: see REPORT_MODE), at
     -vvvv: not one 4-character piece of a License (or of the password) in the output, the results, the
     cache or any file; the splittable shapes are refused with a message that names license and shows none
     (they run against the echo mode only: see REFUSED_SHAPES_MODE).  The server's path picks its mode, so
@@ -499,7 +505,7 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(echo_server, ans
     role_exports = [t for t in run.tasks if t["task"].endswith("Export the CDRs of the period as CSV")]
     fragment_leaks(json.dumps(run.tasks, ensure_ascii=False), "the role's results", fragments, found)
     shapes = [(mode, shape, secret) for mode in SERVER_MODES for shape, secret in shapes_for(mode).items()]
-    if len(role_exports) != len(shapes) or any(t["status"] != "failed" for t in role_exports):
+    if len(role_exports) != len(shapes_for(REPORT_MODE)) or any(t["status"] != "failed" for t in role_exports):
         wrong.append("report role: %d export(s) recorded, statuses %s" % (
             len(role_exports), sorted(set(t["status"] for t in role_exports))))
 
