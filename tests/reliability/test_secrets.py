@@ -2,20 +2,27 @@
 
 Grid: plugin x way the License is given (option, module_defaults - modules only -,
 PORTAPLUS_LICENSE, the inventory file) x outcome (success, 404, 401, injected 500s, read timeout, connection
-refused, wrong URL, and a License containing '/').  Every plugin gets every way on success;
-the failure outcomes rotate the way over the plugins, so each outcome still sees every way.  The playbooks run at -vvvv --diff; we search stdout, stderr, every
+refused, wrong URL, and a License containing '/').  Every plugin gets every outcome; each outcome, success
+included, rotates the way over the plugins, so each outcome still sees every way.  One way per plugin
+suffices because every plugin takes its connection options from one adapter (engine/options.py) and every
+module is in the module_defaults action group: test_every_plugin_takes_its_connection_options_from_the_one_adapter
+proves both.  The playbooks run at -vvvv --diff; we search stdout, stderr, every
 registered result (diffs included) and every file the run left behind, other than the
 inputs we wrote, for every secret and every '/'-separated part of the License.
 """
+import ast
 import hashlib
 import hmac
 import json
 import os
+import re
 from collections import OrderedDict
 from urllib.parse import quote
 
 import pytest
+import yaml
 
+from tests.reliability.bad_inputs import CONNECTED
 from tests.reliability.conftest import DEMO_LICENSE, plugin_exists, query
 
 ACME = 1001
@@ -77,9 +84,8 @@ def cells(group):
         for index, plugin in enumerate(PLUGINS):
             # lookups have no module_defaults (that way is the modules' alone)
             usable = WAYS if plugin.startswith("module:") else tuple(w for w in WAYS if w != "module_defaults")
-            ways = usable if outcome == "success" else (usable[(index + len(outcome)) % len(usable)],)
-            for way in ways:
-                result.append(("%s|%s|%s" % (outcome, plugin.split(":")[1], way), plugin, way, outcome))
+            way = usable[(index + len(outcome)) % len(usable)]
+            result.append(("%s|%s|%s" % (outcome, plugin.split(":")[1], way), plugin, way, outcome))
     return result
 
 
@@ -121,13 +127,18 @@ def faults_task(settings):
 def runs_of(group):
     """The cells grouped by ansible-playbook run: the "environment" way needs
     PORTAPLUS_LICENSE exported for the whole run (as a user's shell does), one run per License
-    value; the other ways share one run with no PORTAPLUS_LICENSE at all.  (The `environment:`
-    task keyword is not our way: ansible-core prints its values in -vvvv EXEC lines.)"""
-    runs = {}
+    value.  The other ways join the run whose PORTAPLUS_LICENSE is the wrong License when the group
+    has one (so a License they give must win over the environment's), else the group's first run.
+    (The `environment:` task keyword is not our way: ansible-core prints its values in -vvvv EXEC lines.)"""
+    runs, others = {}, []
     for cell in cells(group):
         _key, _plugin, way, outcome = cell
-        env_license = OUTCOMES[outcome][2] if way == "environment" else None
-        runs.setdefault(env_license, []).append(cell)
+        if way == "environment":
+            runs.setdefault(OUTCOMES[outcome][2], []).append(cell)
+        else:
+            others.append(cell)
+    host = "wrong" if "wrong" in runs else sorted(runs)[0]
+    runs[host] = others + runs[host]
     return runs
 
 
@@ -147,6 +158,62 @@ def grid_playbook(run_cells):
     return text
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+#: The runner's helpers, by what they do, and the adapter function each must call.
+SPEC_HELPERS = ("connection_argument_spec", "info_argument_spec", "list_argument_spec", "single_argument_spec")
+CLIENT_HELPERS = ("client_from_module", "run_info_module", "run_file_module", "run_resource_module")
+
+
+def calls_in(tree):
+    """Names of the functions a module's syntax tree calls (plain or attribute calls)."""
+    return set(getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+               for node in ast.walk(tree) if isinstance(node, ast.Call))
+
+
+def plugin_tree(kind, name):
+    folder = {"module": "modules", "lookup": "lookup", "inventory": "inventory"}[kind]
+    with open(os.path.join(REPO, "plugins", folder, name + ".py")) as handle:
+        return ast.parse(handle.read())
+
+
+def test_every_plugin_takes_its_connection_options_from_the_one_adapter():
+    """Why the grid gives each plugin one way per outcome (and the bad-input corpus proves most connection
+    options and License shapes on one module): every module of the grid builds its connection options with
+    connection_argument_spec (directly or through the runner's *_argument_spec helpers) and its client with
+    client_from_module (directly or through the runner's run_* helpers), declares no connection option of its
+    own, and is in the module_defaults action group; every lookup and the inventory use client_from_plugin."""
+    with open(os.path.join(REPO, "plugins", "module_utils", "engine", "runner.py")) as handle:
+        runner = ast.parse(handle.read())
+    helpers = dict((node.name, calls_in(node)) for node in runner.body if isinstance(node, ast.FunctionDef))
+    for name in SPEC_HELPERS[1:]:
+        assert "connection_argument_spec" in helpers[name], name
+    for name in CLIENT_HELPERS[1:]:
+        assert "client_from_module" in helpers[name], name
+    with open(os.path.join(REPO, "meta", "runtime.yml")) as handle:
+        group = yaml.safe_load(handle)["action_groups"]["api"]
+    connected = set(PLUGINS) | set(p for p in CONNECTED if plugin_exists(*p.split(":")))
+    for plugin in sorted(connected):
+        kind, name = plugin.split(":")
+        tree = plugin_tree(kind, name)
+        called = calls_in(tree)
+        if kind == "module":
+            assert called & set(SPEC_HELPERS) and called & set(CLIENT_HELPERS), plugin
+            keys = set(node.value for node in ast.walk(tree) if isinstance(node, ast.Constant))
+            keywords = set(node.arg for node in ast.walk(tree) if isinstance(node, ast.keyword))
+            own = [option for option in ("url", "license", "timeout", "retries", "validate_certs", "ca_path")
+                   if option in keywords]
+            assert own == [], "%s declares connection options of its own: %s" % (plugin, own)
+            assert "portaplus.softswitch.connection" in keys or any(
+                "portaplus.softswitch.connection" in str(key) for key in keys), plugin
+            assert name in group, "%s is not in the module_defaults action group" % plugin
+        else:
+            assert "client_from_plugin" in called, plugin
+    grid = [cell for group_name in GROUPS for cell in cells(group_name)]
+    for outcome in OUTCOMES:
+        assert set(WAYS) == set(way for _k, _p, way, o in grid if o == outcome), outcome
+        assert set(PLUGINS) == set(plugin for _k, plugin, _w, o in grid if o == outcome), outcome
+
+
 def leaks_in(text, where, found):
     for secret in secrets():
         if secret in text:
@@ -160,9 +227,9 @@ def test_no_license_part_or_password_in_output_results_diffs_or_files(group, ans
             "demo_license": DEMO_LICENSE, "wrong_license": WRONG_LICENSE, "slash_license": SLASH_LICENSE}
     inventory = ("[grid]\nlocalhost ansible_connection=local portaplus_demo_license=%s "
                  "portaplus_wrong_license=%s portaplus_slash_license=%s\n" % (DEMO_LICENSE, WRONG_LICENSE, SLASH_LICENSE))
-    license_values = {None: None, "good": DEMO_LICENSE, "wrong": WRONG_LICENSE, "slash": SLASH_LICENSE}
+    license_values = {"good": DEMO_LICENSE, "wrong": WRONG_LICENSE, "slash": SLASH_LICENSE}
     found, recorded, runs, files = [], {}, [], 0
-    for env_license, run_cells in sorted(runs_of(group).items(), key=lambda item: str(item[0])):
+    for env_license, run_cells in sorted(runs_of(group).items()):
         run = ansible.playbook(grid_playbook(run_cells), args=["-i", "inventory.ini", "-vvvv", "--diff"],
                                license=license_values[env_license],
                                files={"grid.json": json.dumps(data), "inventory.ini": inventory},
@@ -289,35 +356,56 @@ INVENTORY_RUNS = [
      DEMO_LICENSE, None, False),
 ]
 
+
+def inventory_runs():
+    """INVENTORY_RUNS grouped by ansible-inventory process: the sources that need the same PORTAPLUS_LICENSE and
+    the same sandbox faults share one run (each its own source file, its own outcome)."""
+    runs = OrderedDict()
+    for row in INVENTORY_RUNS:
+        runs.setdefault((row[2], json.dumps(row[3])), []).append(row)
+    return list(runs.values())
+
+
 if plugin_exists("inventory", "accounts"):
     def test_inventory_leaks_no_license_part_in_output_or_cache(ansible, rel, figures):
-        found, files, wrong = [], 0, []
-        for name, keys, env_license, faults, succeeds in INVENTORY_RUNS:
-            source = {"plugin": "portaplus.softswitch.accounts", "url": rel.url, "cache": True,
-                      "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "cache", "cache_timeout": 600}
-            source.update(keys)
-            if "{{" in str(source["url"]):
-                source["url"] = rel.url + "/not/the/api"
+        found, files, wrong, runs = [], 0, [], inventory_runs()
+        for number, rows in enumerate(runs):
+            folder = ansible.tmp / ("sources-%d" % number)      # outside the run's folder: they hold the License
+            folder.mkdir()
+            paths = OrderedDict()
+            for name, keys, _env_license, _faults, _succeeds in rows:
+                source = {"plugin": "portaplus.softswitch.accounts", "url": rel.url, "cache": True,
+                          "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": "cache", "cache_timeout": 600}
+                source.update(keys)
+                if "{{" in str(source["url"]):
+                    source["url"] = rel.url + "/not/the/api"
+                paths[name] = folder / ("%s.portaplus.yml" % name)
+                paths[name].write_text(json.dumps(source))
+            _name, _keys, env_license, faults, _succeeds = rows[0]
             if faults:
                 rel.set_faults(**faults)
-            run = ansible.inventory(json.dumps(source), args=("--list", "-vvvv", "--flush-cache"),
-                                    license=env_license)
+            more = tuple(item for path in list(paths.values())[1:] for item in ("-i", str(path)))
+            run = ansible.inventory(path=list(paths.values())[0], args=more + ("--list", "-vvvv", "--flush-cache"),
+                                    license=env_license, extra_env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "false",
+                                                                    "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "false"})
             rel.clear_faults()
-            if (run.rc == 0) != succeeds:
-                wrong.append("%s: rc %d" % (name, run.rc))
-            leaks_in(run.stdout, name + " stdout", found)
-            leaks_in(run.stderr, name + " stderr", found)
-            for folder, _dirs, names in os.walk(str(run.files)):
+            for name, _keys, _env_license, _faults, succeeds in rows:
+                refused = "Unable to parse %s as an inventory source" % paths[name] in run.output
+                if run.rc != 0 or refused == succeeds:
+                    wrong.append("%s: rc %d, %s" % (name, run.rc, "refused" if refused else "parsed"))
+            where = "+".join(row[0] for row in rows)
+            leaks_in(run.stdout, where + " stdout", found)
+            leaks_in(run.stderr, where + " stderr", found)
+            for walked, _dirs, names in os.walk(str(run.files)):
                 for file_name in names:
-                    if file_name == "portaplus.yml":
-                        continue          # the source file we wrote (it holds the License on purpose)
                     files += 1
-                    with open(os.path.join(folder, file_name), "rb") as handle:
-                        leaks_in(handle.read().decode("utf-8", "replace"), name + " file " + file_name, found)
-        figures.add("secrets", group="inventory", runs=len(INVENTORY_RUNS), files_scanned=files, leaks=len(found))
+                    with open(os.path.join(walked, file_name), "rb") as handle:
+                        leaks_in(handle.read().decode("utf-8", "replace"), where + " file " + file_name, found)
+        figures.add("secrets", group="inventory", runs=len(runs), sources=len(INVENTORY_RUNS), files_scanned=files,
+                    leaks=len(found))
         assert files > 0, "the successful runs must have written their cache"
         assert not found, "leaks:\n" + "\n".join(found)
-        assert not wrong, "runs that did not end as expected:\n" + "\n".join(wrong)
+        assert not wrong, "sources that did not end as expected:\n" + "\n".join(wrong)
 
 
 # -- hostile servers (issue 22): Licenses a server could split, answers that echo them --------------------
@@ -340,6 +428,10 @@ FRAGMENT = 4        # any piece of a secret this long is a leak
 # A refused shape is refused before any request, so no server answer can reach its cells: they run against one
 # mode, the server that echoes everything, where a shape that stopped being refused would show (and fail the test).
 REFUSED_SHAPES_MODE = "echo"
+# The report role fails at its export task, which is the cdr_export module that every mode's cdr_export cells run
+# with every shape; what the role adds (its own tasks and variables at -vvvv, the License through module_defaults)
+# comes before any answer of the server, so its cells run against one mode, the one that echoes everything.
+REPORT_MODE = "echo"
 
 
 def shapes_for(mode):
@@ -378,7 +470,8 @@ def hostile_cells(mode, echo_url):
         cells["active_calls|" + key] = dict(connection, customer=ACME)
         cells["cdr_export|" + key] = dict(connection, customer=ACME, from_date="-7d", to_date="today",
                                           dest="{{ playbook_dir }}/out/%s-%s.csv" % (mode, shape.replace("|", "-")))
-        cells["report|" + key] = connection
+        if mode == REPORT_MODE:
+            cells["report|" + key] = connection
     return cells
 
 
@@ -398,14 +491,17 @@ def hostile_task(key):
         key, plugin, key)
 
 
-@pytest.mark.parametrize("mode", SERVER_MODES)
-def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_server, ansible, figures):
-    """Every License shape x {modules, lookups, inventory, export, report} against one hostile answer, at
+def test_hostile_server_echoes_no_fragment_of_any_license_shape(echo_server, ansible, figures):
+    """Every License shape x {modules, lookups, inventory, export} against each hostile answer (and the report role
+    against the echo answer: see REPORT_MODE), at
     -vvvv: not one 4-character piece of a License (or of the password) in the output, the results, the
     cache or any file; the splittable shapes are refused with a message that names license and shows none
-    (they run against the echo mode only: see REFUSED_SHAPES_MODE)."""
+    (they run against the echo mode only: see REFUSED_SHAPES_MODE).  The server's path picks its mode, so
+    every mode's cells share one ansible-playbook run and one ansible-inventory run."""
     fragments = secret_fragments()
-    cells = hostile_cells(mode, echo_server)
+    cells = OrderedDict()
+    for mode in SERVER_MODES:
+        cells.update(hostile_cells(mode, echo_server))
     text = "- hosts: localhost\n  gather_facts: false\n  connection: local\n  vars_files: [cells.json]\n  tasks:\n"
     text += "".join(hostile_task(key) for key in cells)
     run = ansible.playbook(text, args=["-vvvv", "--diff"], license=None,
@@ -430,13 +526,13 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_serve
             wrong.append("%s: not refused up front: %s" % (key, message[:200]))
     role_exports = [t for t in run.tasks if t["task"].endswith("Export the CDRs of the period as CSV")]
     fragment_leaks(json.dumps(run.tasks, ensure_ascii=False), "the role's results", fragments, found)
-    shapes = shapes_for(mode)
-    if len(role_exports) != len(shapes) or any(t["status"] != "failed" for t in role_exports):
+    shapes = [(mode, shape, secret) for mode in SERVER_MODES for shape, secret in shapes_for(mode).items()]
+    if len(role_exports) != len(shapes_for(REPORT_MODE)) or any(t["status"] != "failed" for t in role_exports):
         wrong.append("report role: %d export(s) recorded, statuses %s" % (
             len(role_exports), sorted(set(t["status"] for t in role_exports))))
 
     sources = []
-    for shape, secret in shapes.items():
+    for mode, shape, secret in shapes:
         source = {"plugin": "portaplus.softswitch.accounts", "url": "%s/%s" % (echo_server, mode), "license": secret,
                   "retries": 0, "timeout": 5, "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
                   "cache_connection": str(run.files / "cache")}
@@ -448,10 +544,10 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_serve
                                                            "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "false",
                                                            "PORTAPLUS_URL": None})
     fragment_leaks(inventory.output, "ansible-inventory's output", fragments, found)
-    for shape in shapes:
+    for mode, shape, _secret in shapes:
         path = str(run.files / ("%s-%s.portaplus.yml" % (mode, shape)))
         if "Unable to parse %s as an inventory source" % path not in inventory.output:
-            wrong.append("inventory %s: not refused: %s" % (shape, inventory.output[-2000:]))
+            wrong.append("inventory %s|%s: not refused: %s" % (mode, shape, inventory.output[-2000:]))
 
     written = []
     for folder, _dirs, names in os.walk(str(run.files.parent)):
@@ -464,14 +560,20 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(mode, echo_serve
                 written.append(os.path.relpath(path, str(run.files)))
             with open(path, "rb") as handle:
                 content = handle.read().decode("utf-8", "replace")
+            if name == ".portaplus-cache-key":
+                # a random key in hex: it may hold any 4 hex digits, such as a piece of "%C3%AF" lowered ("afc3"),
+                # by chance; what matters is that it holds nothing but the key
+                if not re.match(r"^[0-9a-f]{32,}\s*$", content):
+                    found.append("file %s holds more than a hex key" % name)
+                continue
             if name.endswith(".jsonl"):
                 # as the user reads it: ASCII-escaped JSON would turn a 3-character piece such as "\u00e942"
                 # (a fragment too short to count) into 6 characters of escape
                 content = "\n".join(json.dumps(json.loads(line), ensure_ascii=False)
                                     for line in content.splitlines() if line.strip())
             fragment_leaks(content, "file " + name, fragments, found)
-    refused = [key for key in cells if key.split("|")[2] in REFUSED_SHAPES] + [s for s in shapes if s in REFUSED_SHAPES]
-    figures.add("secrets", group="hostile-" + mode, shapes=len(shapes),
+    refused = [key for key in cells if key.split("|")[2] in REFUSED_SHAPES] + [s for _m, s, _l in shapes if s in REFUSED_SHAPES]
+    figures.add("secrets", group="hostile", modes=len(SERVER_MODES), mode_shapes=len(shapes),
                 cells=len(cells) + len(shapes), refused_up_front=len(refused),
                 files_scanned=files, fragment_leaks=len(found), written=len(written))
     assert not found, "leaks:\n" + "\n".join(found)
