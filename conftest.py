@@ -20,6 +20,7 @@ SLOW_FIRST = (
     "tests/integration/test_molecule.py",
     "tests/integration/test_doc_snippets.py",
     "tests/integration/test_gitops.py",
+    "tests/integration/test_fault_convergence.py",
     "tests/integration/test_customer_role.py",
     "tests/reliability/test_tenancy.py",
     "tests/integration/test_accounts.py",
