@@ -142,7 +142,9 @@ def test_galaxy_importer_passes_and_the_tarball_holds_exactly_the_collection():
     # The importer's own ansible-lint run only logs warnings (it fails the import on a crash alone), over
     # a subset of what test_ansible_lint_production_profile lints with the same profile and no skipped
     # rules; that gate fails on any finding, so here the importer leaves it out (its documented override).
-    output = make("galaxy", env={"GALAXY_IMPORTER_RUN_ANSIBLE_LINT": "false"})
+    # Its flake8 runs with --exit-zero, one process per plugin file, and only logs warnings, so it can fail
+    # nothing (~9 CPU-s); test_ansible_test_sanity's pep8 and pylint fail on those findings.
+    output = make("galaxy", env={"GALAXY_IMPORTER_RUN_ANSIBLE_LINT": "false", "GALAXY_IMPORTER_RUN_FLAKE8": "false"})
     assert "Importer processing completed successfully" in output, output
 
     with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:

@@ -18,10 +18,12 @@ def calls_of(result, name):
     return result.task(name)["ansible_facts"]["calls"]
 
 
-def test_calls_of_reseller_customer_and_account(play, sandbox):
+def test_calls_of_each_scope_and_license_and_exclusion_filters_that_reach_the_server(play, sandbox):
     result = play(lookup_task("Reseller") + lookup_task("Acme", "customer=1001")
                   + lookup_task("Globex", "customer=1002") + lookup_task("Alice", "account='441632960001'")
-                  + lookup_task("Bob", "account='441632960002'"))
+                  + lookup_task("Bob", "account='441632960002'")
+                  # each License sees its own calls: the other reseller's, in the same run
+                  + lookup_task("Other", "license='%s'" % OTHER_LICENSE))
     assert result.rc == 0, result.output
     reseller = calls_of(result, "Reseller")
     # The demo seed has a call in progress on 5001 (Acme), 5004 (Globex) and 5101 (other reseller).
@@ -40,13 +42,12 @@ def test_calls_of_reseller_customer_and_account(play, sandbox):
     assert [c["i_account"] for c in calls_of(result, "Globex")] == [5004]
     assert [c["call_id"] for c in calls_of(result, "Alice")] == [alice["call_id"]]
     assert calls_of(result, "Bob") == []
-    assert DEMO_LICENSE not in everything(result)
+    assert [c["i_account"] for c in calls_of(result, "Other")] == [5101]
+    assert DEMO_LICENSE not in everything(result) and OTHER_LICENSE not in everything(result)
     assert writes(sandbox) == []
 
-
-def test_exclusion_filters_reach_the_server(play, sandbox):
-    first = play(lookup_task("All", "customer=1001"))
-    remote = [c["callee"] if c["caller"] == c["account_id"] else c["caller"] for c in calls_of(first, "All")][0]
+    # Exclusion filters reach the server: Acme's one call (Alice's) gives the remote number's prefix.
+    remote = [c["callee"] if c["caller"] == c["account_id"] else c["caller"] for c in calls_of(result, "Acme")][0]
     sandbox.clear_log()
     result = play(lookup_task("No Alice", "exclude_accounts=['441632960001']")
                   + lookup_task("No prefix", "customer=1001, exclude_destinations=['%s']" % remote[:4]))
@@ -79,13 +80,6 @@ def test_bad_scope_fails_naming_the_option(play, sandbox):
     # Nothing reached the server for bad values it could be told from: the account and the
     # customer reads only (the unknown/foreign ids), never a calls read of a wrong scope.
     assert "/GetActiveCallsReseller/{License}" not in [r["route"] for r in sandbox.requests()]
-
-
-def test_each_license_sees_its_own_calls(play, sandbox):
-    result = play(lookup_task("Other", ""), license=OTHER_LICENSE)
-    assert result.rc == 0, result.output
-    assert [c["i_account"] for c in calls_of(result, "Other")] == [5101]
-    assert OTHER_LICENSE not in everything(result)
 
 
 def test_missing_license_fails_clearly(play, sandbox):
