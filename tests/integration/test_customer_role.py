@@ -60,36 +60,8 @@ def test_second_provision_changes_nothing_and_writes_nothing(sandbox, tmp_path):
     assert writes(sandbox) == []
 
 
-def test_extensions_of_new_accounts_travel_with_the_account_creation(sandbox, tmp_path):
-    # Three new accounts, each with a new extension in the file: one CreateAccounts carries all three
-    # extensions (A29); only the one whose name is not the holder's costs a request of its own.
-    def add_three(data):
-        for n, (first, last, name) in enumerate([("Eve", "Evans", "Eve Evans"), ("Finn", "Ford", "Finn Ford"),
-                                                 ("Gail", "Grey", "Front desk")]):
-            account_id = "44163296003%d" % n
-            data["accounts"].append({"account_id": account_id, "product": "Hosted PBX Seat",
-                                     "first_name": first, "last_name": last})
-            data["extensions"].append({"number": "13%d" % n, "name": name, "account_id": account_id})
-
-    assert provision(sandbox, tmp_path / "first", customers_dir(tmp_path / "first", only_acme=True)).rc == 0
-    sandbox.clear_log()
-    result = provision(sandbox, tmp_path, customers_dir(tmp_path, add_three, only_acme=True))
-    assert result.rc == 0, result.output
-    routes = sorted(r["route"].split("/{")[0] for r in writes(sandbox))
-    assert routes == ["/CreateAccounts", "/UpdateCustomerExtension"], routes
-    with urllib.request.urlopen("%s/GetCustomerExtensions/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
-        extensions = dict((e["id"], e) for e in json.load(answer)["ExtensionLst"])
-    with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
-        holder = dict((a["IAccount"], a["AccountId"]) for a in json.load(answer)["Accounts"])
-    assert [(extensions[n]["name"], holder[extensions[n]["i_account"]]) for n in ("130", "131", "132")] == [
-        ("Eve Evans", "441632960030"), ("Finn Ford", "441632960031"), ("Front desk", "441632960032")]
-    sandbox.clear_log()
-    again = provision(sandbox, tmp_path / "again", customers_dir(tmp_path / "again", add_three, only_acme=True))
-    assert again.rc == 0 and again.recap["acme"]["changed"] == 0, again.recap
-    assert writes(sandbox) == []
-
-
-def test_check_diff_prints_the_plan_and_writes_nothing(sandbox, tmp_path):
+def test_check_diff_prints_the_plan_and_writes_nothing_then_extensions_of_new_accounts_travel_with_the_account(
+        sandbox, tmp_path):
     secret = "Sip-Secret-4711"
 
     def with_password(data):
@@ -115,6 +87,33 @@ def test_check_diff_prints_the_plan_and_writes_nothing(sandbox, tmp_path):
     assert "accounts: create 441632960021; update 441632960002 | extensions: create 121; delete 150" in plan.stdout
     assert re.search(r"^\+.*robert@acme\.example", plan.stdout, re.M), plan.stdout   # the field-level diff
     assert plan.recap["acme"]["changed"] == 1 and plan.recap["globex"]["changed"] == 0, plan.recap
+    assert writes(sandbox) == []
+
+    # Three new accounts, each with a new extension in the file: one CreateAccounts carries all three
+    # extensions (A29); only the one whose name is not the holder's costs a request of its own.
+    def add_three(data):
+        for n, (first, last, name) in enumerate([("Eve", "Evans", "Eve Evans"), ("Finn", "Ford", "Finn Ford"),
+                                                 ("Gail", "Grey", "Front desk")]):
+            account_id = "44163296003%d" % n
+            data["accounts"].append({"account_id": account_id, "product": "Hosted PBX Seat",
+                                     "first_name": first, "last_name": last})
+            data["extensions"].append({"number": "13%d" % n, "name": name, "account_id": account_id})
+
+    # The examples are in place (the first run above): the next run's writes are the three accounts' alone.
+    sandbox.clear_log()
+    result = provision(sandbox, tmp_path / "travel", customers_dir(tmp_path / "travel", add_three, only_acme=True))
+    assert result.rc == 0, result.output
+    routes = sorted(r["route"].split("/{")[0] for r in writes(sandbox))
+    assert routes == ["/CreateAccounts", "/UpdateCustomerExtension"], routes
+    with urllib.request.urlopen("%s/GetCustomerExtensions/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
+        extensions = dict((e["id"], e) for e in json.load(answer)["ExtensionLst"])
+    with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
+        holder = dict((a["IAccount"], a["AccountId"]) for a in json.load(answer)["Accounts"])
+    assert [(extensions[n]["name"], holder[extensions[n]["i_account"]]) for n in ("130", "131", "132")] == [
+        ("Eve Evans", "441632960030"), ("Finn Ford", "441632960031"), ("Front desk", "441632960032")]
+    sandbox.clear_log()
+    again = provision(sandbox, tmp_path / "again", customers_dir(tmp_path / "again", add_three, only_acme=True))
+    assert again.rc == 0 and again.recap["acme"]["changed"] == 0, again.recap
     assert writes(sandbox) == []
 
 
