@@ -151,18 +151,6 @@ def test_bad_files_fail_before_any_request_naming_the_path_and_two_files_for_one
     assert sandbox.requests() == []         # not even a read: the files are checked first
 
 
-def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
-    def edit(data):
-        data["accounts"] = [a for a in data["accounts"] if a["account_id"] != "441632960003"]   # Carol goes
-        data["accounts"][0]["first_name"] = "Alicia"                                           # and a change
-
-    run = provision(sandbox, tmp_path, customers_dir(tmp_path, edit, only_acme=True))
-    assert run.rc != 0
-    assert "max_deletions" in run.output and "441632960003" in run.output, run.output
-    assert writes(sandbox) == []            # not even Alice's change: the plan runs first
-    assert "441632960003" in account_ids(sandbox, 1001)
-
-
 def test_a_file_that_is_not_yaml_is_named_with_its_line(sandbox, tmp_path):
     directory = customers_dir(tmp_path, only_acme=True)
     (directory / "broken.yml").write_text('customer: 1002\naccounts:\n  - account_id: "1"\n   product: x\n')
@@ -198,7 +186,7 @@ def write_bigco(directory, data):
     return directory
 
 
-def test_an_extension_still_bound_to_a_dropped_account_is_refused_by_the_plan(sandbox, tmp_path):
+def test_an_extension_still_bound_to_a_dropped_account_and_too_many_terminations_are_refused_by_the_plan(sandbox, tmp_path):
     directory = tmp_path / "customers"
     first = provision(sandbox, tmp_path, write_bigco(directory, bigco()))
     assert first.rc == 0, first.output
@@ -208,13 +196,23 @@ def test_an_extension_still_bound_to_a_dropped_account_is_refused_by_the_plan(sa
     policy = {"accounts": {"state": "overridden", "max_deletions": 1},
               "extensions": {"state": "overridden", "max_deletions": 0}}
     edited = bigco(drop="442030000005", policy=policy)
+    # In the same run, a file of its own (acme.yml, on the seed's Acme) drops Carol, over the default
+    # max_deletions of 0, and changes Alice: its host fails too, and not even Alice's change is written.
+    with open(os.path.join(EXAMPLES, "acme.yml"), encoding="utf-8") as handle:
+        acme = yaml.safe_load(handle)
+    acme["accounts"] = [a for a in acme["accounts"] if a["account_id"] != "441632960003"]     # Carol goes
+    acme["accounts"][0]["first_name"] = "Alicia"                                             # and a change
+    (directory / "acme.yml").write_text(yaml.safe_dump(acme, sort_keys=False, allow_unicode=True))
     sandbox.clear_log()
     refused = provision(sandbox, tmp_path, write_bigco(directory, edited))
-    assert refused.rc != 0 and refused.recap["bigco"]["failed"] == 1
+    assert refused.rc != 0 and refused.recap["bigco"]["failed"] == 1 and refused.recap["acme"]["failed"] == 1
     assert "%s/bigco.yml: extensions[5].account_id: account 442030000005 is terminated by this plan" % directory \
         in refused.output, refused.output
-    assert writes(sandbox) == []
+    assert "(441632960003), more than max_deletions=0 allows" in refused.output, refused.output
+    assert writes(sandbox) == []            # neither file's plan wrote anything: each plan runs before its writes
     assert "442030000005" in account_ids(sandbox, 1002)
+    assert "441632960003" in account_ids(sandbox, 1001)
+    (directory / "acme.yml").unlink()
 
     # the user fixes the file: the extension goes too (and its removal is allowed)
     policy["extensions"]["max_deletions"] = 1
