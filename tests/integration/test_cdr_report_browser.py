@@ -69,9 +69,16 @@ def check_in_browser(html_path, name):
     return measured
 
 
-def test_sample_report_in_chromium_at_desktop_and_phone_width(play, tmp_path):
+def test_sample_report_and_a_hostile_caller_id_and_account_name_in_chromium_at_desktop_and_phone_width(
+        play, sandbox, tmp_path):
+    # One play (one ansible-playbook start) renders both pages: a sample CSV of 400 records, and the
+    # sandbox's own report of a customer with a hostile caller ID and a hostile account name.
     csv_path = tmp_path / "acme-2026-10.csv"
     write_sample_csv(csv_path, records=400)
+    now = int(time.time())
+    sandbox.admin("POST", "cdrs", {"i_account": 5001, "remote": HOSTILE_CLI, "outgoing": False,
+                                   "connect_time": now - 7200, "duration": 42, "disconnect_cause": 16})
+    today = datetime.datetime.fromtimestamp(now - 7200, datetime.timezone.utc).date()
     result = play("""
         - name: Render
           portaplus.softswitch.cdr_report:
@@ -79,20 +86,6 @@ def test_sample_report_in_chromium_at_desktop_and_phone_width(play, tmp_path):
             dest: %s
             title: "Acme Ltd: calls of 2026-10"
             timezone: UTC+2
-    """ % (csv_path, tmp_path / "report.html"))
-    assert result.rc == 0, result.output
-    html_path = result.task("Render")["dest"]
-    with open(html_path, encoding="utf-8") as handle:
-        assert_report_matches_csv(handle.read(), csv_path, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
-    check_in_browser(html_path, "cdr_report")
-
-
-def test_hostile_caller_id_and_account_name_are_neutralised_and_shown_as_text(play, sandbox, tmp_path):
-    now = int(time.time())
-    sandbox.admin("POST", "cdrs", {"i_account": 5001, "remote": HOSTILE_CLI, "outgoing": False,
-                                   "connect_time": now - 7200, "duration": 42, "disconnect_cause": 16})
-    today = datetime.datetime.fromtimestamp(now - 7200, datetime.timezone.utc).date()
-    result = play("""
         - name: A hostile name on an account
           portaplus.softswitch.account:
             customer: 1001
@@ -109,8 +102,13 @@ def test_hostile_caller_id_and_account_name_are_neutralised_and_shown_as_text(pl
             cdr_report_to: "%s"
             cdr_report_basename: hostile
             cdr_report_dir: %s
-    """ % (HOSTILE_NAME, today - datetime.timedelta(days=1), today, tmp_path))
+    """ % (csv_path, tmp_path / "report.html", HOSTILE_NAME, today - datetime.timedelta(days=1), today, tmp_path))
     assert result.rc == 0, result.output
+    html_path = result.task("Render")["dest"]
+    with open(html_path, encoding="utf-8") as handle:
+        assert_report_matches_csv(handle.read(), csv_path, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    check_in_browser(html_path, "cdr_report")
+
     with open(tmp_path / "hostile.csv", newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if "HYPERLINK" in row["cli"]]
     assert [row["cli"] for row in rows] == ["'" + HOSTILE_CLI]               # a spreadsheet shows it as text

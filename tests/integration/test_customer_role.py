@@ -60,36 +60,8 @@ def test_second_provision_changes_nothing_and_writes_nothing(sandbox, tmp_path):
     assert writes(sandbox) == []
 
 
-def test_extensions_of_new_accounts_travel_with_the_account_creation(sandbox, tmp_path):
-    # Three new accounts, each with a new extension in the file: one CreateAccounts carries all three
-    # extensions (A29); only the one whose name is not the holder's costs a request of its own.
-    def add_three(data):
-        for n, (first, last, name) in enumerate([("Eve", "Evans", "Eve Evans"), ("Finn", "Ford", "Finn Ford"),
-                                                 ("Gail", "Grey", "Front desk")]):
-            account_id = "44163296003%d" % n
-            data["accounts"].append({"account_id": account_id, "product": "Hosted PBX Seat",
-                                     "first_name": first, "last_name": last})
-            data["extensions"].append({"number": "13%d" % n, "name": name, "account_id": account_id})
-
-    assert provision(sandbox, tmp_path / "first", customers_dir(tmp_path / "first", only_acme=True)).rc == 0
-    sandbox.clear_log()
-    result = provision(sandbox, tmp_path, customers_dir(tmp_path, add_three, only_acme=True))
-    assert result.rc == 0, result.output
-    routes = sorted(r["route"].split("/{")[0] for r in writes(sandbox))
-    assert routes == ["/CreateAccounts", "/UpdateCustomerExtension"], routes
-    with urllib.request.urlopen("%s/GetCustomerExtensions/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
-        extensions = dict((e["id"], e) for e in json.load(answer)["ExtensionLst"])
-    with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
-        holder = dict((a["IAccount"], a["AccountId"]) for a in json.load(answer)["Accounts"])
-    assert [(extensions[n]["name"], holder[extensions[n]["i_account"]]) for n in ("130", "131", "132")] == [
-        ("Eve Evans", "441632960030"), ("Finn Ford", "441632960031"), ("Front desk", "441632960032")]
-    sandbox.clear_log()
-    again = provision(sandbox, tmp_path / "again", customers_dir(tmp_path / "again", add_three, only_acme=True))
-    assert again.rc == 0 and again.recap["acme"]["changed"] == 0, again.recap
-    assert writes(sandbox) == []
-
-
-def test_check_diff_prints_the_plan_and_writes_nothing(sandbox, tmp_path):
+def test_check_diff_prints_the_plan_and_writes_nothing_then_extensions_of_new_accounts_travel_with_the_account(
+        sandbox, tmp_path):
     secret = "Sip-Secret-4711"
 
     def with_password(data):
@@ -115,6 +87,33 @@ def test_check_diff_prints_the_plan_and_writes_nothing(sandbox, tmp_path):
     assert "accounts: create 441632960021; update 441632960002 | extensions: create 121; delete 150" in plan.stdout
     assert re.search(r"^\+.*robert@acme\.example", plan.stdout, re.M), plan.stdout   # the field-level diff
     assert plan.recap["acme"]["changed"] == 1 and plan.recap["globex"]["changed"] == 0, plan.recap
+    assert writes(sandbox) == []
+
+    # Three new accounts, each with a new extension in the file: one CreateAccounts carries all three
+    # extensions (A29); only the one whose name is not the holder's costs a request of its own.
+    def add_three(data):
+        for n, (first, last, name) in enumerate([("Eve", "Evans", "Eve Evans"), ("Finn", "Ford", "Finn Ford"),
+                                                 ("Gail", "Grey", "Front desk")]):
+            account_id = "44163296003%d" % n
+            data["accounts"].append({"account_id": account_id, "product": "Hosted PBX Seat",
+                                     "first_name": first, "last_name": last})
+            data["extensions"].append({"number": "13%d" % n, "name": name, "account_id": account_id})
+
+    # The examples are in place (the first run above): the next run's writes are the three accounts' alone.
+    sandbox.clear_log()
+    result = provision(sandbox, tmp_path / "travel", customers_dir(tmp_path / "travel", add_three, only_acme=True))
+    assert result.rc == 0, result.output
+    routes = sorted(r["route"].split("/{")[0] for r in writes(sandbox))
+    assert routes == ["/CreateAccounts", "/UpdateCustomerExtension"], routes
+    with urllib.request.urlopen("%s/GetCustomerExtensions/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
+        extensions = dict((e["id"], e) for e in json.load(answer)["ExtensionLst"])
+    with urllib.request.urlopen("%s/GetAccounts/DEMO-LICENSE/1001?format=json" % sandbox.url) as answer:
+        holder = dict((a["IAccount"], a["AccountId"]) for a in json.load(answer)["Accounts"])
+    assert [(extensions[n]["name"], holder[extensions[n]["i_account"]]) for n in ("130", "131", "132")] == [
+        ("Eve Evans", "441632960030"), ("Finn Ford", "441632960031"), ("Front desk", "441632960032")]
+    sandbox.clear_log()
+    again = provision(sandbox, tmp_path / "again", customers_dir(tmp_path / "again", add_three, only_acme=True))
+    assert again.rc == 0 and again.recap["acme"]["changed"] == 0, again.recap
     assert writes(sandbox) == []
 
 
@@ -152,18 +151,6 @@ def test_bad_files_fail_before_any_request_naming_the_path_and_two_files_for_one
     assert sandbox.requests() == []         # not even a read: the files are checked first
 
 
-def test_too_many_terminations_fail_before_any_write(sandbox, tmp_path):
-    def edit(data):
-        data["accounts"] = [a for a in data["accounts"] if a["account_id"] != "441632960003"]   # Carol goes
-        data["accounts"][0]["first_name"] = "Alicia"                                           # and a change
-
-    run = provision(sandbox, tmp_path, customers_dir(tmp_path, edit, only_acme=True))
-    assert run.rc != 0
-    assert "max_deletions" in run.output and "441632960003" in run.output, run.output
-    assert writes(sandbox) == []            # not even Alice's change: the plan runs first
-    assert "441632960003" in account_ids(sandbox, 1001)
-
-
 def test_a_file_that_is_not_yaml_is_named_with_its_line(sandbox, tmp_path):
     directory = customers_dir(tmp_path, only_acme=True)
     (directory / "broken.yml").write_text('customer: 1002\naccounts:\n  - account_id: "1"\n   product: x\n')
@@ -199,7 +186,7 @@ def write_bigco(directory, data):
     return directory
 
 
-def test_an_extension_still_bound_to_a_dropped_account_is_refused_by_the_plan(sandbox, tmp_path):
+def test_an_extension_still_bound_to_a_dropped_account_and_too_many_terminations_are_refused_by_the_plan(sandbox, tmp_path):
     directory = tmp_path / "customers"
     first = provision(sandbox, tmp_path, write_bigco(directory, bigco()))
     assert first.rc == 0, first.output
@@ -209,13 +196,23 @@ def test_an_extension_still_bound_to_a_dropped_account_is_refused_by_the_plan(sa
     policy = {"accounts": {"state": "overridden", "max_deletions": 1},
               "extensions": {"state": "overridden", "max_deletions": 0}}
     edited = bigco(drop="442030000005", policy=policy)
+    # In the same run, a file of its own (acme.yml, on the seed's Acme) drops Carol, over the default
+    # max_deletions of 0, and changes Alice: its host fails too, and not even Alice's change is written.
+    with open(os.path.join(EXAMPLES, "acme.yml"), encoding="utf-8") as handle:
+        acme = yaml.safe_load(handle)
+    acme["accounts"] = [a for a in acme["accounts"] if a["account_id"] != "441632960003"]     # Carol goes
+    acme["accounts"][0]["first_name"] = "Alicia"                                             # and a change
+    (directory / "acme.yml").write_text(yaml.safe_dump(acme, sort_keys=False, allow_unicode=True))
     sandbox.clear_log()
     refused = provision(sandbox, tmp_path, write_bigco(directory, edited))
-    assert refused.rc != 0 and refused.recap["bigco"]["failed"] == 1
+    assert refused.rc != 0 and refused.recap["bigco"]["failed"] == 1 and refused.recap["acme"]["failed"] == 1
     assert "%s/bigco.yml: extensions[5].account_id: account 442030000005 is terminated by this plan" % directory \
         in refused.output, refused.output
-    assert writes(sandbox) == []
+    assert "(441632960003), more than max_deletions=0 allows" in refused.output, refused.output
+    assert writes(sandbox) == []            # neither file's plan wrote anything: each plan runs before its writes
     assert "442030000005" in account_ids(sandbox, 1002)
+    assert "441632960003" in account_ids(sandbox, 1001)
+    (directory / "acme.yml").unlink()
 
     # the user fixes the file: the extension goes too (and its removal is allowed)
     policy["extensions"]["max_deletions"] = 1
