@@ -7,6 +7,7 @@ a failed task.  Per row we check: failed, the message names the option, no trace
 secret anywhere in the output, and no write request while the task ran (the callback
 records the sandbox's counters after every task).
 """
+import ast
 import itertools
 import json
 import os
@@ -18,6 +19,7 @@ import pytest
 
 from tests.reliability.bad_inputs import BASE, CASES, LICENSE_FRAGMENTS, SETUP, known_bug
 from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
+from tests.reliability.test_secrets import REPO, calls_in, plugin_tree
 
 TRACEBACK = "Traceback (most recent call last)"
 # Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
@@ -108,7 +110,7 @@ def describe(case, problems, message):
         (message or "")[:300])
 
 
-CHUNK = 60     # at most so many rows per ansible-playbook run (its start costs about 1 CPU-s), so the table spreads over the xdist workers
+CHUNK = 64     # at most so many rows per ansible-playbook run (its start costs about 1 CPU-s), so the table spreads over the xdist workers
 PLAYBOOK_ROWS = [("case-%03d" % n, case) for n, case in enumerate(CASES)
                  if case.plugin in PLUGINS and case.plugin.split(":")[0] in ("module", "lookup")]
 PLAYBOOK_ROWS.sort(key=lambda row: (row[1].plugin, row[0]))
@@ -186,6 +188,45 @@ def test_corpus_is_large_and_covers_every_plugin_present(figures):
     figures.add("bad-input", total_inputs=len(rows), plugins=len(covered))
     assert len(rows) >= 150
     assert [p for p in plugins if p not in covered] == [], "plugins without bad-input rows"
+
+
+#: (single-object module, list module, the field table both take): bad_inputs.py proves most field rules on the list
+#: module only, as the test below allows.
+RESOURCE_PAIRS = (("account", "accounts", "ACCOUNT_OPTIONS", "AccountSpec"),
+                  ("extension", "extensions", "EXTENSION_OPTIONS", "ExtensionSpec"))
+
+
+def spec_call(tree, helper):
+    """The arguments of the module's one call of `helper` (single_ or list_argument_spec), as text."""
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "id", None) == helper]
+    assert len(calls) == 1, helper
+    return [ast.dump(arg) for arg in calls[0].args], sorted(ast.dump(keyword) for keyword in calls[0].keywords)
+
+
+def test_single_and_list_modules_check_each_field_through_one_table():
+    """Why a field rule that the list module's rows prove (accounts, extensions) is not proven again on the
+    single-object module (account, extension): both build their options from the same field table with the
+    same scope options (so ansible-core applies the same types), build the same resource spec class, and the
+    single module runs its one item through the same Engine (run_single calls Engine.run), whose checks come
+    from the table; the spec's `single` only drops the "config[N]." prefix from the option's name."""
+    with open(os.path.join(REPO, "plugins", "module_utils", "engine", "runner.py")) as handle:
+        runner = ast.parse(handle.read())
+    with open(os.path.join(REPO, "plugins", "module_utils", "engine", "resource.py")) as handle:
+        resource = ast.parse(handle.read())
+    functions = dict((node.name, node) for tree in (runner, resource) for node in tree.body
+                     if isinstance(node, ast.FunctionDef))
+    assert "run_single" in calls_in(functions["run_resource_module"])
+    assert "Engine" in calls_in(functions["run_single"]) and "run" in calls_in(functions["run_single"])
+    for single, listed, table, spec_class in RESOURCE_PAIRS:
+        single_tree, list_tree = plugin_tree("module", single), plugin_tree("module", listed)
+        single_args, list_args = spec_call(single_tree, "single_argument_spec"), spec_call(list_tree, "list_argument_spec")
+        assert single_args == list_args, (single, listed)
+        assert single_args[0][0] == ast.dump(ast.Name(id=table, ctx=ast.Load())), single
+        for tree in (single_tree, list_tree):
+            assert spec_class in calls_in(tree) and "run_resource_module" in calls_in(tree)
+        single_run = [node for node in ast.walk(single_tree) if isinstance(node, ast.Call)
+                      and getattr(node.func, "id", None) == "run_resource_module"]
+        assert [keyword.arg for keyword in single_run[0].keywords] == ["single"], single
 
 
 # Defined only when the branch has an inventory plugin: an empty parametrization would be a skip.
