@@ -229,6 +229,30 @@ def test_single_and_list_modules_check_each_field_through_one_table():
         assert [keyword.arg for keyword in single_run[0].keywords] == ["single"], single
 
 
+def test_every_product_and_addon_option_is_resolved_by_the_one_catalogue_function():
+    """Why the catalogue's refusals (a wrong type, empty, unknown, another reseller's id, the other kind) are proven
+    on accounts' product and addons rows and not again on account_addon's addon or account_info's product: each of
+    these options is raw (ansible-core passes the value on as given) and goes to Catalogue.resolve with the same
+    kind (MAIN for a product, ADDON for an add-on); account_addon and account_info keep rows of their own."""
+    with open(os.path.join(REPO, "plugins", "module_utils", "account.py")) as handle:
+        source = handle.read()
+    tree = ast.parse(source)
+    kinds = sorted(ast.dump(call.args[2]) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                   and getattr(call.func, "attr", None) == "resolve" and len(call.args) == 3)
+    load = dict((kind, ast.dump(ast.Name(id=kind, ctx=ast.Load()))) for kind in ("MAIN", "ADDON"))
+    # accounts' product, accounts' addons, account_addon's resolve() and prepare(), account_info's find_accounts
+    assert kinds == sorted([load["MAIN"], load["ADDON"], load["ADDON"], load["ADDON"], load["MAIN"]]), kinds
+    assert '"product": Field(\n        "str", option=dict(type="raw")' in source
+    assert '"addons": Field(\n        "set", option=dict(type="list", elements="raw")' in source
+    for module, option in (("account_addon", "addon"), ("account_info", "product")):
+        calls = [node for node in ast.walk(plugin_tree("module", module)) if isinstance(node, ast.keyword)
+                 and node.arg == option and isinstance(node.value, ast.Call)]
+        assert [ast.dump(keyword) for call in calls for keyword in call.value.keywords if keyword.arg == "type"] == [
+            ast.dump(ast.keyword(arg="type", value=ast.Constant(value="raw")))], module
+    assert "find_accounts" in calls_in(plugin_tree("module", "account_info"))
+    assert "AccountAddonSpec" in calls_in(plugin_tree("module", "account_addon"))
+
+
 # Defined only when the branch has an inventory plugin: an empty parametrization would be a skip.
 if INVENTORY_PLUGINS:
     @pytest.mark.parametrize("plugin", INVENTORY_PLUGINS)
