@@ -120,14 +120,15 @@ def some_connection_cases(plugin, *indices):
 
 
 CASES = (
+    # A customer id the License cannot see is one case, whoever holds it: another reseller's customer answers the
+    # same 404 as an unknown one (docs/api-assumptions.md A2), so a module's "another reseller's customer" row
+    # proves its "unknown customer" too (the lookups, which cost no process, keep both).
     # -- accounts (list module) ------------------------------------------------------------------
     connection_cases("module:accounts")
     + [
         Case("module:accounts", {"customer": "acme"}, "customer", "wrong type"),
         Case("module:accounts", {"customer": True}, "customer", "boolean for a number"),
         Case("module:accounts", {"customer": -1001}, "customer", "negative number"),
-        Case("module:accounts", {"customer": 0}, "customer", "out of range"),
-        Case("module:accounts", {"customer": 987654}, "customer", "unknown customer"),
         Case("module:accounts", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:accounts", {"config": [1, 2]}, "config", "list of numbers, not of dicts"),
         Case("module:accounts", {"config": "441632960001"}, "config", "a string for a list of dicts"),
@@ -230,7 +231,6 @@ CASES = (
     + [
         Case("module:account_info", {"customer": "x"}, "customer", "wrong type"),
         Case("module:account_info", {"customer": INITECH}, "customer", "another reseller's customer"),
-        Case("module:account_info", {"customer": 31337}, "customer", "unknown customer"),
         Case("module:account_info", {"customer": -1}, "customer", "negative number"),
         Case("module:account_info", {"account_id": LONG}, "account_id", "10,000 characters"),
         Case("module:account_info", {"account_id": "4416" + NUL}, "account_id", "NUL character"),
@@ -285,7 +285,6 @@ CASES = (
     + [
         Case("module:extension_info", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:extension_info", {"customer": "one"}, "customer", "wrong type"),
-        Case("module:extension_info", {"customer": 555555}, "customer", "unknown customer"),
         Case("module:extension_info", {"products": ["abc"]}, "products", "not an id"),
         Case("module:extension_info", {"products": [-2]}, "products", "negative id"),
         Case("module:extension_info", {"active_calls": "maybe"}, "active_calls", "not a boolean"),
@@ -307,7 +306,6 @@ CASES = (
     + [
         Case("module:customer_info", {"customer": "acme"}, "customer", "wrong type"),
         Case("module:customer_info", {"customer": INITECH}, "customer", "another reseller's customer"),
-        Case("module:customer_info", {"customer": 987654}, "customer", "unknown customer"),
         Case("module:customer_info", {"customer": -1}, "customer", "negative number"),
         Case("module:customer_info", {"customer": True}, "customer", "boolean for a number"),
         Case("module:customer_info", {"search": "a/b"}, "search", "path-breaking /"),
@@ -377,7 +375,6 @@ CASES = (
     + [
         Case("module:customer_export", {"customer": "x"}, "customer", "wrong type"),
         Case("module:customer_export", {"customer": -1}, "customer", "negative number"),
-        Case("module:customer_export", {"customer": 31337}, "customer", "unknown customer"),
         Case("module:customer_export", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:customer_export", {"dest": "/nonexistent-dir/acme.yml"}, "dest", "missing directory"),
         Case("module:customer_files", {"path": "/nonexistent-dir/customers"}, "path", "missing directory"),
