@@ -294,7 +294,6 @@ CASES = (
     + some_connection_cases("module:extension_info", 6)
     # -- product_info ----------------------------------------------------------------------------
     + [
-        Case("module:product_info", {"currency": "../GBP"}, "currency", "path-breaking .."),
         Case("module:product_info", {"currency": "G/P"}, "currency", "path-breaking /"),
         Case("module:product_info", {"currency": LONG}, "currency", "10,000 characters"),
         Case("module:product_info", {"currency": "GB" + NUL}, "currency", "NUL character"),
@@ -392,11 +391,9 @@ CASES = (
         Case("module:cdr_report", {"src": "/nonexistent/cdrs.csv"}, "src", "missing file"),
         Case("module:cdr_report", {"src": "{{ playbook_dir }}/cdrs" + NUL + ".csv"}, "src", "NUL character"),
         Case("module:cdr_report", {"dest": "/nonexistent-dir/report.html"}, "dest", "missing directory"),
-        Case("module:cdr_report", {"top": -1}, "top", "negative number"),
         Case("module:cdr_report", {"top": 0}, "top", "out of range"),
         Case("module:cdr_report", {"top": "ten"}, "top", "wrong type"),
         Case("module:cdr_report", {"destination_digits": 0}, "destination_digits", "out of range"),
-        Case("module:cdr_report", {"destination_digits": -4}, "destination_digits", "negative number"),
         Case("module:cdr_report", {"title": LONG + NUL}, "title", "NUL character"),
         # a file's messages start with the file's name (as the role's do), which names the input
         Case("module:customer_file", {"path": "/nonexistent/acme.yml"}, "/nonexistent/acme.yml: cannot be read",
