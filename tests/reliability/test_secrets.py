@@ -432,6 +432,11 @@ REFUSED_SHAPES_MODE = "echo"
 # with every shape; what the role adds (its own tasks and variables at -vvvv, the License through module_defaults)
 # comes before any answer of the server, so its cells run against one mode, the one that echoes everything.
 REPORT_MODE = "echo"
+# The refused shapes the report role runs: one per branch of the adapter's license_problem (a character a server may
+# split on; a blank or control character). The role adds nothing between its variables and that refusal, and the
+# other refused shapes are refused in the first branch with the same message (their cdr_export cells, the lookups and
+# the inventory still run them).
+REPORT_REFUSED_SHAPES = ("slash", "control")
 
 
 def shapes_for(mode):
@@ -487,7 +492,7 @@ def hostile_cells(mode, echo_url):
         if "cdr_export" in modules:
             cells["cdr_export|" + key] = dict(connection, customer=ACME, from_date="-7d", to_date="today",
                                               dest="{{ playbook_dir }}/out/%s-%s.csv" % (mode, shape.replace("|", "-")))
-        if mode == REPORT_MODE:
+        if mode == REPORT_MODE and (shape not in REFUSED_SHAPES or shape in REPORT_REFUSED_SHAPES):
             cells["report|" + key] = connection
     return cells
 
@@ -544,7 +549,8 @@ def test_hostile_server_echoes_no_fragment_of_any_license_shape(echo_server, ans
     role_exports = [t for t in run.tasks if t["task"].endswith("Export the CDRs of the period as CSV")]
     fragment_leaks(json.dumps(run.tasks, ensure_ascii=False), "the role's results", fragments, found)
     shapes = [(mode, shape, secret) for mode in SERVER_MODES for shape, secret in shapes_for(mode).items()]
-    if len(role_exports) != len(shapes_for(REPORT_MODE)) or any(t["status"] != "failed" for t in role_exports):
+    if len(role_exports) != len([key for key in cells if key.startswith("report|")]) \
+            or any(t["status"] != "failed" for t in role_exports):
         wrong.append("report role: %d export(s) recorded, statuses %s" % (
             len(role_exports), sorted(set(t["status"] for t in role_exports))))
 
