@@ -119,15 +119,21 @@ def some_connection_cases(plugin, *indices):
     return [rows[index] for index in indices]
 
 
+#: Connection rows whose value fails in the same branch of the adapter's client_kwargs as another row that stays:
+#: ftp:// fails http_url_parts as a URL without a scheme does; -5 fails "timeout <= 0" as 0 does. The lookups, whose
+#: rows cost no process, keep them.
+SAME_BRANCH_CONNECTION_ROWS = ("URL with a wrong scheme", "negative timeout")
+
 CASES = (
+    # A customer id the License cannot see is one case, whoever holds it: another reseller's customer answers the
+    # same 404 as an unknown one (docs/api-assumptions.md A2), so a module's "another reseller's customer" row
+    # proves its "unknown customer" too (the lookups, which cost no process, keep both).
     # -- accounts (list module) ------------------------------------------------------------------
-    connection_cases("module:accounts")
+    [case for case in connection_cases("module:accounts") if case.why not in SAME_BRANCH_CONNECTION_ROWS]
     + [
         Case("module:accounts", {"customer": "acme"}, "customer", "wrong type"),
         Case("module:accounts", {"customer": True}, "customer", "boolean for a number"),
         Case("module:accounts", {"customer": -1001}, "customer", "negative number"),
-        Case("module:accounts", {"customer": 0}, "customer", "out of range"),
-        Case("module:accounts", {"customer": 987654}, "customer", "unknown customer"),
         Case("module:accounts", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:accounts", {"config": [1, 2]}, "config", "list of numbers, not of dicts"),
         Case("module:accounts", {"config": "441632960001"}, "config", "a string for a list of dicts"),
@@ -136,8 +142,6 @@ CASES = (
         Case("module:accounts", new_account(account_id="4416/32960050"), "account_id", "path-breaking /"),
         Case("module:accounts", new_account(account_id=".."), "account_id", "path-breaking .."),
         Case("module:accounts", new_account(account_id="4416%2F50"), "account_id", "path-breaking %2F"),
-        Case("module:accounts", new_account(account_id="4416?x=1"), "account_id", "path-breaking ?"),
-        Case("module:accounts", new_account(account_id="4416#frag"), "account_id", "path-breaking #"),
         Case("module:accounts", new_account(account_id="441632960050.json"), "account_id", ".json suffix"),
         Case("module:accounts", new_account(account_id="4416" + NUL), "account_id", "NUL character"),
         Case("module:accounts", new_account(account_id="4416" + BELL), "account_id", "control character"),
@@ -148,19 +152,15 @@ CASES = (
              "account_id", "duplicate within the list"),
         Case("module:accounts", new_account(product="No Such Product"), "product", "unknown name"),
         Case("module:accounts", new_account(product="Call Recording"), "product", "an add-on as main product"),
-        Case("module:accounts", new_account(product=9999), "product", "unknown id"),
         Case("module:accounts", new_account(product=OTHER_RESELLER_PRODUCT), "product", "another reseller's product"),
         Case("module:accounts", new_account(product=True), "product", "boolean for an id"),
-        Case("module:accounts", new_account(product=-1), "product", "negative id"),
         Case("module:accounts", new_account(product=""), "product", "empty value"),
         Case("module:accounts", {"config": [{"account_id": NEW_ID, "first_name": "No Product"}]},
              "product", "create without a product"),
         Case("module:accounts", new_account(credit_limit=True), "credit_limit", "boolean for a number"),
         Case("module:accounts", new_account(credit_limit=-5), "credit_limit", "negative number"),
-        Case("module:accounts", new_account(credit_limit=1e12), "credit_limit", "out of range"),
         Case("module:accounts", new_account(credit_limit="lots"), "credit_limit", "wrong type"),
         Case("module:accounts", new_account(credit_limit="nan"), "credit_limit", "not a number"),
-        Case("module:accounts", new_account(credit_limit="inf"), "credit_limit", "infinite"),
         Case("module:accounts", new_account(blocked="maybe"), "blocked", "not a boolean"),
         Case("module:accounts", new_account(blocked=7), "blocked", "number for a boolean"),
         Case("module:accounts", new_account(unified_messaging="perhaps"), "unified_messaging", "not a boolean"),
@@ -169,11 +169,8 @@ CASES = (
         Case("module:accounts", new_account(email="a@b\n.example"), "email", "control character"),
         Case("module:accounts", new_account(first_name=LONG), "first_name", "10,000 characters"),
         Case("module:accounts", new_account(first_name=NUL), "first_name", "NUL character"),
-        Case("module:accounts", new_account(first_name=ESC), "first_name", "control character"),
-        Case("module:accounts", new_account(last_name=LONG), "last_name", "10,000 characters"),
         Case("module:accounts", new_account(last_name=BELL), "last_name", "control character"),
         Case("module:accounts", new_account(extension="abc"), "extension", "not digits"),
-        Case("module:accounts", new_account(extension="3/01"), "extension", "path-breaking /"),
         Case("module:accounts", new_account(extension="12345678901234567"), "extension", "too long"),
         Case("module:accounts", new_account(extension="101"), "extension", "another account's extension"),
         Case("module:accounts", new_account(password="pw" + NUL), "password", "NUL character"),
@@ -181,7 +178,6 @@ CASES = (
         Case("module:accounts", new_account(password="********"), "password", "the mask we print"),
         Case("module:accounts", new_account(addons=["No Such Add-on"]), "addons", "unknown name"),
         Case("module:accounts", new_account(addons=["Office Line"]), "addons", "a main product as add-on"),
-        Case("module:accounts", new_account(addons=[9999]), "addons", "unknown id"),
         Case("module:accounts", new_account(addons=[True]), "addons", "boolean for an id"),
         Case("module:accounts", new_account(addons=[OTHER_RESELLER_ADDON]), "addons", "another reseller's add-on"),
         Case("module:accounts", new_account(addons=[""]), "addons", "empty value"),
@@ -198,21 +194,16 @@ CASES = (
         Case("module:accounts", {"purge_addons": "perhaps", "config": []}, "purge_addons", "not a boolean"),
     ]
     # -- account (single module) -----------------------------------------------------------------
+    # Field rules the accounts rows above prove (same table, same Engine checks, as
+    # test_bad_inputs.py's test_single_and_list_modules_check_each_field_through_one_table shows) are not
+    # repeated here: each option keeps at least one row, and the values the list rows do not try.
     + [
-        Case("module:account", {"account_id": ""}, "account_id", "empty value"),
-        Case("module:account", {"account_id": "a/b"}, "account_id", "path-breaking /"),
         Case("module:account", {"account_id": "..%2F..%2Fx"}, "account_id", "path-breaking ..%2F"),
         Case("module:account", {"account_id": "4416.xml"}, "account_id", "format suffix"),
-        Case("module:account", {"account_id": LONG}, "account_id", "10,000 characters"),
-        Case("module:account", {"account_id": "4416" + ESC}, "account_id", "control character"),
         Case("module:account", {"account_id": INITECH_ACCOUNT}, "account id", "another reseller's account",
              "refused-write"),
-        Case("module:account", {"account_id": GLOBEX_ACCOUNT}, "account_id", "account of another customer"),
         Case("module:account", {"customer": "1001x"}, "customer", "wrong type"),
-        Case("module:account", {"customer": INITECH}, "customer", "another reseller's customer"),
-        Case("module:account", {"customer": 424242}, "customer", "unknown customer"),
         Case("module:account", {"product": "Nope"}, "product", "unknown name"),
-        Case("module:account", {"credit_limit": True}, "credit_limit", "boolean for a number"),
         Case("module:account", {"credit_limit": -0.01}, "credit_limit", "negative number"),
         Case("module:account", {"email": "@@"}, "email", "malformed"),
         Case("module:account", {"first_name": u"Zo\u00eb" + NUL}, "first_name", "non-ASCII with NUL"),
@@ -225,15 +216,10 @@ CASES = (
     ]
     + some_connection_cases("module:account", 0, 3)
     # -- account_addon ---------------------------------------------------------------------------
+    # addon goes to the catalogue's one resolve function as accounts' addons do (test_bad_inputs.py's
+    # test_every_product_and_addon_option_is_resolved_by_the_one_catalogue_function): its refusals are proven there
     + [
-        Case("module:account_addon", {"addon": "No Such Add-on"}, "addon", "unknown name"),
-        Case("module:account_addon", {"addon": "Office Line"}, "addon", "a main product"),
-        Case("module:account_addon", {"addon": True}, "addon", "boolean for an id"),
-        Case("module:account_addon", {"addon": -3}, "addon", "negative id"),
-        Case("module:account_addon", {"addon": ""}, "addon", "empty value"),
-        Case("module:account_addon", {"addon": OTHER_RESELLER_ADDON}, "addon", "another reseller's add-on"),
         Case("module:account_addon", {"addon": LONG}, "addon", "10,000 characters"),
-        Case("module:account_addon", {"account_id": "441699999999"}, "account_id", "unknown account"),
         Case("module:account_addon", {"account_id": INITECH_ACCOUNT}, "account_id", "another reseller's account"),
         Case("module:account_addon", {"account_id": GLOBEX_ACCOUNT}, "account_id", "account of another customer"),
         Case("module:account_addon", {"account_id": "a/b"}, "account_id", "path-breaking /"),
@@ -247,36 +233,24 @@ CASES = (
     + [
         Case("module:account_info", {"customer": "x"}, "customer", "wrong type"),
         Case("module:account_info", {"customer": INITECH}, "customer", "another reseller's customer"),
-        Case("module:account_info", {"customer": 31337}, "customer", "unknown customer"),
         Case("module:account_info", {"customer": -1}, "customer", "negative number"),
         Case("module:account_info", {"account_id": LONG}, "account_id", "10,000 characters"),
         Case("module:account_info", {"account_id": "4416" + NUL}, "account_id", "NUL character"),
         Case("module:account_info", {"product": "No Such Product"}, "product", "unknown name"),
-        Case("module:account_info", {"product": True}, "product", "boolean for an id"),
         Case("module:account_info", {"blocked": "sometimes"}, "blocked", "not a boolean"),
         Case("module:account_info", {"gather": "all"}, "gather", "unknown option"),
     ]
     + some_connection_cases("module:account_info", 10, 11)
     # -- extension (single module) ---------------------------------------------------------------
+    # As for account: the rules the extensions rows below prove are not repeated; a number with any non-digit
+    # fails the one digits rule (".." here, "abc" and "3/01" in extensions).
     + [
-        Case("module:extension", {"number": ""}, "number", "empty value"),
-        Case("module:extension", {"number": "3/01"}, "number", "path-breaking /"),
         Case("module:extension", {"number": ".."}, "number", "path-breaking .."),
-        Case("module:extension", {"number": "301.json"}, "number", ".json suffix"),
-        Case("module:extension", {"number": "3%2F01"}, "number", "path-breaking %2F"),
-        Case("module:extension", {"number": "301?x"}, "number", "path-breaking ?"),
-        Case("module:extension", {"number": "301#x"}, "number", "path-breaking #"),
-        Case("module:extension", {"number": LONG}, "number", "10,000 characters"),
         Case("module:extension", {"number": "30" + NUL}, "number", "NUL character"),
         Case("module:extension", {"number": u"\u0663\u0660\u0661"}, "number", "non-ASCII digits"),
-        Case("module:extension", {"name": LONG}, "name", "10,000 characters"),
-        Case("module:extension", {"name": NUL}, "name", "NUL character"),
         Case("module:extension", {"name": ESC}, "name", "control character"),
-        Case("module:extension", {"account_id": "441699999999"}, "account_id", "unknown account"),
-        Case("module:extension", {"account_id": INITECH_ACCOUNT}, "account_id", "another reseller's account"),
         Case("module:extension", {"account_id": GLOBEX_ACCOUNT}, "account_id", "account of another customer"),
         Case("module:extension", {"account_id": "a/b"}, "account_id", "path-breaking /"),
-        Case("module:extension", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:extension", {"customer": []}, "customer", "wrong type"),
         Case("module:extension", {"state": "removed"}, "state", "unknown choice"),
     ]
@@ -293,8 +267,6 @@ CASES = (
         Case("module:extensions", new_extension(number="3" * 10000), "number", "10,000 characters"),
         Case("module:extensions", new_extension(name=LONG), "name", "10,000 characters"),
         Case("module:extensions", new_extension(name="a" + NUL), "name", "NUL character"),
-        Case("module:extensions", new_extension(name="a" + BELL), "name", "control character"),
-        Case("module:extensions", new_extension(account_id="441699999999"), "account_id", "unknown account"),
         Case("module:extensions", new_extension(account_id=INITECH_ACCOUNT), "account_id", "another reseller's account"),
         Case("module:extensions", new_extension(account_id="a%2Fb"), "account_id", "path-breaking %2F"),
         Case("module:extensions", {"config": [{"number": "301", "account_id": "441632960003"},
@@ -313,7 +285,6 @@ CASES = (
     + [
         Case("module:extension_info", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:extension_info", {"customer": "one"}, "customer", "wrong type"),
-        Case("module:extension_info", {"customer": 555555}, "customer", "unknown customer"),
         Case("module:extension_info", {"products": ["abc"]}, "products", "not an id"),
         Case("module:extension_info", {"products": [-2]}, "products", "negative id"),
         Case("module:extension_info", {"active_calls": "maybe"}, "active_calls", "not a boolean"),
@@ -323,11 +294,7 @@ CASES = (
     + some_connection_cases("module:extension_info", 6)
     # -- product_info ----------------------------------------------------------------------------
     + [
-        Case("module:product_info", {"currency": "../GBP"}, "currency", "path-breaking .."),
         Case("module:product_info", {"currency": "G/P"}, "currency", "path-breaking /"),
-        Case("module:product_info", {"currency": LONG}, "currency", "10,000 characters"),
-        Case("module:product_info", {"currency": "GB" + NUL}, "currency", "NUL character"),
-        Case("module:product_info", {"currency": "GBP.json"}, "currency", ".json suffix"),
         Case("module:product_info", {"currency": ["GBP"]}, "currency", "wrong type"),
     ]
     + some_connection_cases("module:product_info", 0, 3)
@@ -335,7 +302,6 @@ CASES = (
     + [
         Case("module:customer_info", {"customer": "acme"}, "customer", "wrong type"),
         Case("module:customer_info", {"customer": INITECH}, "customer", "another reseller's customer"),
-        Case("module:customer_info", {"customer": 987654}, "customer", "unknown customer"),
         Case("module:customer_info", {"customer": -1}, "customer", "negative number"),
         Case("module:customer_info", {"customer": True}, "customer", "boolean for a number"),
         Case("module:customer_info", {"search": "a/b"}, "search", "path-breaking /"),
@@ -405,7 +371,6 @@ CASES = (
     + [
         Case("module:customer_export", {"customer": "x"}, "customer", "wrong type"),
         Case("module:customer_export", {"customer": -1}, "customer", "negative number"),
-        Case("module:customer_export", {"customer": 31337}, "customer", "unknown customer"),
         Case("module:customer_export", {"customer": INITECH}, "customer", "another reseller's customer"),
         Case("module:customer_export", {"dest": "/nonexistent-dir/acme.yml"}, "dest", "missing directory"),
         Case("module:customer_files", {"path": "/nonexistent-dir/customers"}, "path", "missing directory"),
@@ -423,11 +388,9 @@ CASES = (
         Case("module:cdr_report", {"src": "/nonexistent/cdrs.csv"}, "src", "missing file"),
         Case("module:cdr_report", {"src": "{{ playbook_dir }}/cdrs" + NUL + ".csv"}, "src", "NUL character"),
         Case("module:cdr_report", {"dest": "/nonexistent-dir/report.html"}, "dest", "missing directory"),
-        Case("module:cdr_report", {"top": -1}, "top", "negative number"),
         Case("module:cdr_report", {"top": 0}, "top", "out of range"),
         Case("module:cdr_report", {"top": "ten"}, "top", "wrong type"),
         Case("module:cdr_report", {"destination_digits": 0}, "destination_digits", "out of range"),
-        Case("module:cdr_report", {"destination_digits": -4}, "destination_digits", "negative number"),
         Case("module:cdr_report", {"title": LONG + NUL}, "title", "NUL character"),
         # a file's messages start with the file's name (as the role's do), which names the input
         Case("module:customer_file", {"path": "/nonexistent/acme.yml"}, "/nonexistent/acme.yml: cannot be read",

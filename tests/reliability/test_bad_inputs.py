@@ -7,6 +7,7 @@ a failed task.  Per row we check: failed, the message names the option, no trace
 secret anywhere in the output, and no write request while the task ran (the callback
 records the sandbox's counters after every task).
 """
+import ast
 import itertools
 import json
 import os
@@ -18,6 +19,7 @@ import pytest
 
 from tests.reliability.bad_inputs import BASE, CASES, LICENSE_FRAGMENTS, SETUP, known_bug
 from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
+from tests.reliability.test_secrets import REPO, calls_in, plugin_tree
 
 TRACEBACK = "Traceback (most recent call last)"
 # Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
@@ -108,7 +110,7 @@ def describe(case, problems, message):
         (message or "")[:300])
 
 
-CHUNK = 60     # at most so many rows per ansible-playbook run (its start costs about 1 CPU-s), so the table spreads over the xdist workers
+CHUNK = 64     # at most so many rows per ansible-playbook run (its start costs about 1 CPU-s), so the table spreads over the xdist workers
 PLAYBOOK_ROWS = [("case-%03d" % n, case) for n, case in enumerate(CASES)
                  if case.plugin in PLUGINS and case.plugin.split(":")[0] in ("module", "lookup")]
 PLAYBOOK_ROWS.sort(key=lambda row: (row[1].plugin, row[0]))
@@ -186,6 +188,69 @@ def test_corpus_is_large_and_covers_every_plugin_present(figures):
     figures.add("bad-input", total_inputs=len(rows), plugins=len(covered))
     assert len(rows) >= 150
     assert [p for p in plugins if p not in covered] == [], "plugins without bad-input rows"
+
+
+#: (single-object module, list module, the field table both take): bad_inputs.py proves most field rules on the list
+#: module only, as the test below allows.
+RESOURCE_PAIRS = (("account", "accounts", "ACCOUNT_OPTIONS", "AccountSpec"),
+                  ("extension", "extensions", "EXTENSION_OPTIONS", "ExtensionSpec"))
+
+
+def spec_call(tree, helper):
+    """The arguments of the module's one call of `helper` (single_ or list_argument_spec), as text."""
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "id", None) == helper]
+    assert len(calls) == 1, helper
+    return [ast.dump(arg) for arg in calls[0].args], sorted(ast.dump(keyword) for keyword in calls[0].keywords)
+
+
+def test_single_and_list_modules_check_each_field_through_one_table():
+    """Why a field rule that the list module's rows prove (accounts, extensions) is not proven again on the
+    single-object module (account, extension): both build their options from the same field table with the
+    same scope options (so ansible-core applies the same types), build the same resource spec class, and the
+    single module runs its one item through the same Engine (run_single calls Engine.run), whose checks come
+    from the table; the spec's `single` only drops the "config[N]." prefix from the option's name."""
+    with open(os.path.join(REPO, "plugins", "module_utils", "engine", "runner.py")) as handle:
+        runner = ast.parse(handle.read())
+    with open(os.path.join(REPO, "plugins", "module_utils", "engine", "resource.py")) as handle:
+        resource = ast.parse(handle.read())
+    functions = dict((node.name, node) for tree in (runner, resource) for node in tree.body
+                     if isinstance(node, ast.FunctionDef))
+    assert "run_single" in calls_in(functions["run_resource_module"])
+    assert "Engine" in calls_in(functions["run_single"]) and "run" in calls_in(functions["run_single"])
+    for single, listed, table, spec_class in RESOURCE_PAIRS:
+        single_tree, list_tree = plugin_tree("module", single), plugin_tree("module", listed)
+        single_args, list_args = spec_call(single_tree, "single_argument_spec"), spec_call(list_tree, "list_argument_spec")
+        assert single_args == list_args, (single, listed)
+        assert single_args[0][0] == ast.dump(ast.Name(id=table, ctx=ast.Load())), single
+        for tree in (single_tree, list_tree):
+            assert spec_class in calls_in(tree) and "run_resource_module" in calls_in(tree)
+        single_run = [node for node in ast.walk(single_tree) if isinstance(node, ast.Call)
+                      and getattr(node.func, "id", None) == "run_resource_module"]
+        assert [keyword.arg for keyword in single_run[0].keywords] == ["single"], single
+
+
+def test_every_product_and_addon_option_is_resolved_by_the_one_catalogue_function():
+    """Why the catalogue's refusals (a wrong type, empty, unknown, another reseller's id, the other kind) are proven
+    on accounts' product and addons rows and not again on account_addon's addon or account_info's product: each of
+    these options is raw (ansible-core passes the value on as given) and goes to Catalogue.resolve with the same
+    kind (MAIN for a product, ADDON for an add-on); account_addon and account_info keep rows of their own."""
+    with open(os.path.join(REPO, "plugins", "module_utils", "account.py")) as handle:
+        source = handle.read()
+    tree = ast.parse(source)
+    kinds = sorted(ast.dump(call.args[2]) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                   and getattr(call.func, "attr", None) == "resolve" and len(call.args) == 3)
+    load = dict((kind, ast.dump(ast.Name(id=kind, ctx=ast.Load()))) for kind in ("MAIN", "ADDON"))
+    # accounts' product, accounts' addons, account_addon's resolve() and prepare(), account_info's find_accounts
+    assert kinds == sorted([load["MAIN"], load["ADDON"], load["ADDON"], load["ADDON"], load["MAIN"]]), kinds
+    assert '"product": Field(\n        "str", option=dict(type="raw")' in source
+    assert '"addons": Field(\n        "set", option=dict(type="list", elements="raw")' in source
+    for module, option in (("account_addon", "addon"), ("account_info", "product")):
+        calls = [node for node in ast.walk(plugin_tree("module", module)) if isinstance(node, ast.keyword)
+                 and node.arg == option and isinstance(node.value, ast.Call)]
+        assert [ast.dump(keyword) for call in calls for keyword in call.value.keywords if keyword.arg == "type"] == [
+            ast.dump(ast.keyword(arg="type", value=ast.Constant(value="raw")))], module
+    assert "find_accounts" in calls_in(plugin_tree("module", "account_info"))
+    assert "AccountAddonSpec" in calls_in(plugin_tree("module", "account_addon"))
 
 
 # Defined only when the branch has an inventory plugin: an empty parametrization would be a skip.
@@ -354,11 +419,13 @@ def test_dest_links_special_files_and_strangers_files_are_refused(ansible, rel, 
     assert writes == 0 and leftovers == []
 
 
-def test_a_file_the_module_wrote_is_replaced_and_force_replaces_a_strangers(ansible, rel):
+def test_own_files_are_replaced_force_replaces_a_strangers_and_a_customer_named_twice_comes_back_once(ansible, rel):
     """The other side of the refusal: a module's own earlier file (manifest, generator mark) is replaced without
-    force, and force replaces a stranger's regular file."""
+    force, and force replaces a stranger's regular file.  The same run (one ansible-playbook start for both)
+    queries the cdrs lookup with customer 1001 once, twice and thrice: each record comes back once, as the docs
+    promise."""
     from tests.reliability.bad_inputs import CDR_CSV_HEADER
-    tasks = DEST_SETUP % CDR_CSV_HEADER
+    tasks = named_twice_tasks() + DEST_SETUP % CDR_CSV_HEADER
     for module, args in WRITERS.items():
         for number, (dest, force) in enumerate((("own.%s" % module, False), ("own.%s" % module, False),
                                                ("theirs.out", True))):
@@ -376,6 +443,8 @@ def test_a_file_the_module_wrote_is_replaced_and_force_replaces_a_strangers(ansi
     assert "portaplus.softswitch.cdr_report" in (run.files / "theirs.out").read_text()
     mode = stat.S_IMODE(os.stat(str(run.files / "own.cdr_export")).st_mode)
     assert mode & 0o077 == 0o666 & ~current_umask() & 0o077
+    once, twice, thrice = run.task("show")["result"]["msg"]
+    assert once and twice == once and thrice == once
 
 
 def current_umask():
@@ -384,14 +453,13 @@ def current_umask():
     return umask
 
 
-def test_a_customer_named_twice_in_lookup_terms_comes_back_once(ansible, rel):
-    """query('portaplus.softswitch.cdrs', 1001, 1001, ...) returns each record once, as the docs promise."""
+NAMED_TWICE = (("once", "1001"), ("twice", "1001, 1001"), ("thrice-mixed", "1001, '1001', 1001"))
+
+
+def named_twice_tasks():
+    """query('portaplus.softswitch.cdrs', 1001, 1001, ...) once, twice and thrice (mixed types), then shown."""
     tasks = ""
-    for name, terms in (("once", "1001"), ("twice", "1001, 1001"), ("thrice-mixed", "1001, '1001', 1001")):
+    for name, terms in NAMED_TWICE:
         tasks += ("    - name: %s\n      ansible.builtin.set_fact:\n        %s: \"{{ query('portaplus.softswitch.cdrs', %s, "
                   "from_date='-30d', to_date='today') | map(attribute='id') | list }}\"\n" % (name, name.replace("-", "_"), terms))
-    tasks += "    - name: show\n      ansible.builtin.debug:\n        msg: \"{{ [once, twice, thrice_mixed] }}\"\n"
-    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  connection: local\n  tasks:\n" + tasks)
-    assert run.rc == 0, run.output[-3000:]
-    once, twice, thrice = run.task("show")["result"]["msg"]
-    assert once and twice == once and thrice == once
+    return tasks + "    - name: show\n      ansible.builtin.debug:\n        msg: \"{{ [once, twice, thrice_mixed] }}\"\n"
