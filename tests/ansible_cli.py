@@ -13,6 +13,8 @@ import subprocess
 import sys
 import textwrap
 
+import yaml
+
 from tests.collection_path import ensure
 
 DEMO_LICENSE = "DEMO-LICENSE"
@@ -49,6 +51,31 @@ def play_text(tasks, vars_text="", vars_data=None):
     elif vars_text:
         text += "  vars:\n" + textwrap.indent(textwrap.dedent(vars_text), "    ")
     return text + "  tasks:\n" + textwrap.indent(textwrap.dedent(tasks), "    ")
+
+
+def during(requests, result, *names):
+    """The requests (the sandbox's log) sent while one of the named tasks ran: the callback records when each task
+    started and ended, so one run of several steps tells which step sent what."""
+    windows = [(t["start"], t["end"]) for t in result.tasks if t["task"] in names]
+    assert windows and all(start for start, _end in windows), (names, [t["task"] for t in result.tasks])
+    return [r for r in requests if any(start <= r["at"] <= end for start, end in windows)]
+
+
+def copies(tasks_text, suffix, **keywords):
+    """The tasks again, each name followed by `suffix`, with task keywords added (check_mode: true...)."""
+    tasks = yaml.safe_load(tasks_text)
+    return yaml.safe_dump([dict(t, name=t["name"] + suffix, **keywords) for t in tasks], sort_keys=False,
+                          allow_unicode=True, width=1000)
+
+
+def names(tasks_text):
+    return [t["name"] for t in yaml.safe_load(tasks_text)]
+
+
+def task_output(stdout, *names):
+    """What ansible-playbook printed for the named tasks (from each one's TASK line to the next)."""
+    parts = re.split(r"^(?=TASK \[|PLAY RECAP)", stdout, flags=re.M)
+    return "".join(p for p in parts if any(p.startswith("TASK [%s]" % name) for name in names))
 
 
 class Run:

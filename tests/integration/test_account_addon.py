@@ -1,6 +1,7 @@
 """account_addon: one add-on on one account, against the sandbox."""
 from tests.integration.conftest import writes
-from tests.integration.test_accounts import ACME, copies, during, everything, failed, names, routes, task, task_output
+from tests.ansible_cli import copies, during, names, task_output
+from tests.integration.test_accounts import ACME, everything, failed, routes, task
 
 TASKS = (
     task("Before", "account_info", {"customer": ACME, "account_id": "441632960001"})

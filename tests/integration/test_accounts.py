@@ -6,11 +6,9 @@ that does not grow with the number of accounts.
 """
 import json
 import os
-import re
 import time
 
-import yaml
-
+from tests.ansible_cli import copies, during, names, task_output
 from tests.integration.conftest import DEMO_LICENSE, writes
 
 ACME, GLOBEX, INITECH = 1001, 1002, 2001
@@ -39,31 +37,6 @@ def failed(result, name):
 
 def changed_by_task(result):
     return dict((t["task"], t["result"].get("changed")) for t in result.tasks)
-
-
-def during(requests, result, *names):
-    """The requests (the sandbox's log) sent while one of the named tasks ran: the callback records when each task
-    started and ended, so one run of several steps tells which step sent what."""
-    windows = [(t["start"], t["end"]) for t in result.tasks if t["task"] in names]
-    assert windows and all(start for start, _end in windows), (names, [t["task"] for t in result.tasks])
-    return [r for r in requests if any(start <= r["at"] <= end for start, end in windows)]
-
-
-def copies(tasks_text, suffix, **keywords):
-    """The tasks again, each name followed by `suffix`, with task keywords added (check_mode: true...)."""
-    tasks = yaml.safe_load(tasks_text)
-    return yaml.safe_dump([dict(t, name=t["name"] + suffix, **keywords) for t in tasks], sort_keys=False,
-                          allow_unicode=True, width=1000)
-
-
-def names(tasks_text):
-    return [t["name"] for t in yaml.safe_load(tasks_text)]
-
-
-def task_output(stdout, *names):
-    """What ansible-playbook printed for the named tasks (from each one's TASK line to the next)."""
-    parts = re.split(r"^(?=TASK \[|PLAY RECAP)", stdout, flags=re.M)
-    return "".join(p for p in parts if any(p.startswith("TASK [%s]" % name) for name in names))
 
 
 def everything(result):

@@ -13,9 +13,9 @@ import urllib.request
 import pytest
 from portaplus_sandbox.testing import SandboxServer, process_tree
 
-from tests.ansible_cli import Ansible
+from tests.ansible_cli import Ansible, during
 from tests.integration.conftest import DEMO_LICENSE, OTHER_LICENSE
-from tests.integration.test_accounts import during, everything, failed, task
+from tests.integration.test_accounts import everything, failed, task
 
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
 # A fixed range holding every seeded CDR (they span the last 90 days), stable for the whole test.

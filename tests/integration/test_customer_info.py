@@ -1,6 +1,7 @@
 """customer_info: the customers a License sees, with search and sites (real ansible-playbook runs)."""
 from tests.integration.conftest import DEMO_LICENSE, OTHER_LICENSE, writes
-from tests.integration.test_accounts import during, everything, failed, names, task
+from tests.ansible_cli import during, names
+from tests.integration.test_accounts import everything, failed, task
 
 
 def ids(customers):

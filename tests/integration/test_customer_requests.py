@@ -12,10 +12,9 @@ import urllib.request
 import pytest
 import yaml
 
-from tests.ansible_cli import Ansible, play_text
+from tests.ansible_cli import Ansible, during, play_text
 from tests.collection_path import REPO
 from tests.integration.conftest import PlayResult
-from tests.integration.test_accounts import during
 from portaplus_sandbox.testing import SandboxServer
 
 ACCOUNTS = 20

@@ -10,7 +10,7 @@ import yaml
 from tests.collection_path import REPO
 from tests.integration.conftest import writes
 from tests.integration.playbooks import run_playbook
-from tests.integration.test_accounts import copies, during
+from tests.ansible_cli import copies, during
 
 EXAMPLES = os.path.join(REPO, "examples", "customers")
 

@@ -8,7 +8,7 @@ is also how "an account of another customer" is tested. Alice and Dan (5004) are
 import json
 
 from tests.integration.conftest import DEMO_LICENSE, writes
-from tests.integration.test_accounts import copies, during, names, task_output
+from tests.ansible_cli import copies, during, names, task_output
 
 ALICE, BOB, CAROL, DAN = "441632960001", "441632960002", "441632960003", "441632960101"
 
