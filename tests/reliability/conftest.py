@@ -11,6 +11,7 @@ controller in the test report's user_properties (so they survive `-n 2`) and are
 as a "reliability figures" section by `pytest_terminal_summary`, which pytest shows even
 with `-q`.
 """
+import ast
 import contextlib
 import json
 import os
@@ -141,13 +142,31 @@ def task_yaml(name, action, args, **keywords):
     return text
 
 
+REPO = os.path.dirname(os.path.dirname(HERE))
+PLUGIN_FOLDERS = {"module": "modules", "lookup": "lookup", "inventory": "inventory"}
+
+
+def plugin_path(kind, name):
+    return os.path.join(REPO, "plugins", PLUGIN_FOLDERS[kind], name + ".py")
+
+
 def plugin_exists(kind, name):
     """Whether this checkout has the plugin (modules/lookup/inventory) or role."""
-    repo = os.path.dirname(os.path.dirname(HERE))
     if kind == "role":
-        return os.path.isdir(os.path.join(repo, "roles", name, "tasks"))
-    folder = {"module": "modules", "lookup": "lookup", "inventory": "inventory"}[kind]
-    return os.path.exists(os.path.join(repo, "plugins", folder, name + ".py"))
+        return os.path.isdir(os.path.join(REPO, "roles", name, "tasks"))
+    return os.path.exists(plugin_path(kind, name))
+
+
+def plugin_tree(kind, name):
+    """The plugin's syntax tree (the structural tests read which shared functions it calls)."""
+    with open(plugin_path(kind, name)) as handle:
+        return ast.parse(handle.read())
+
+
+def calls_in(tree):
+    """Names of the functions a syntax tree calls (plain or attribute calls)."""
+    return set(getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+               for node in ast.walk(tree) if isinstance(node, ast.Call))
 
 
 # -- a hostile server --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ records the sandbox's counters after every task).
 import ast
 import itertools
 import json
+import math
 import os
 import re
 import stat
@@ -18,8 +19,7 @@ import sys
 import pytest
 
 from tests.reliability.bad_inputs import BASE, CASES, LICENSE_FRAGMENTS, SETUP, known_bug
-from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, plugin_exists, query
-from tests.reliability.test_secrets import REPO, calls_in, plugin_tree
+from tests.reliability.conftest import DEMO_LICENSE, OTHER_LICENSE, PLUGIN_FOLDERS, REPO, calls_in, plugin_exists, plugin_tree, query
 
 TRACEBACK = "Traceback (most recent call last)"
 # Values no output may show: Licenses, the seeded passwords, and the secrets some rows pass.
@@ -110,11 +110,11 @@ def describe(case, problems, message):
         (message or "")[:300])
 
 
-CHUNK = 64     # at most so many rows per ansible-playbook run (its start costs about 1 CPU-s), so the table spreads over the xdist workers
+MAX_ROWS_PER_RUN = 64     # an ansible-playbook start costs about 1 CPU-s; several runs spread the table over the xdist workers
 PLAYBOOK_ROWS = [("case-%03d" % n, case) for n, case in enumerate(CASES)
                  if case.plugin in PLUGINS and case.plugin.split(":")[0] in ("module", "lookup")]
 PLAYBOOK_ROWS.sort(key=lambda row: (row[1].plugin, row[0]))
-CHUNK = -(-len(PLAYBOOK_ROWS) // -(-len(PLAYBOOK_ROWS) // CHUNK))     # the same number of runs, of even sizes
+CHUNK = math.ceil(len(PLAYBOOK_ROWS) / math.ceil(len(PLAYBOOK_ROWS) / MAX_ROWS_PER_RUN))     # those runs, of even sizes
 PLAYBOOK_CHUNKS = ["rows-%03d" % start for start in range(0, len(PLAYBOOK_ROWS), CHUNK)]
 INVENTORY_PLUGINS = [p for p in PLUGINS if p.startswith("inventory:")]
 
@@ -175,10 +175,9 @@ def test_bad_inputs_fail_cleanly_naming_the_option(chunk, ansible, rel, figures)
 def test_corpus_is_large_and_covers_every_plugin_present(figures):
     """The table keeps at least 150 rows of present plugins, and every plugin has rows."""
     rows = [case for case in CASES if present(case.plugin)]
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     plugins = []
-    for kind, folder in (("module", "modules"), ("lookup", "lookup"), ("inventory", "inventory")):
-        path = os.path.join(repo, "plugins", folder)
+    for kind, folder in PLUGIN_FOLDERS.items():
+        path = os.path.join(REPO, "plugins", folder)
         if os.path.isdir(path):
             plugins += ["%s:%s" % (kind, name[:-3]) for name in sorted(os.listdir(path))
                         if name.endswith(".py") and not name.startswith("_")]

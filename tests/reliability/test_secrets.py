@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from tests.reliability.bad_inputs import CONNECTED
-from tests.reliability.conftest import DEMO_LICENSE, plugin_exists, query
+from tests.reliability.conftest import DEMO_LICENSE, REPO, calls_in, plugin_exists, plugin_tree, query
 
 ACME = 1001
 WRONG_LICENSE = "WRONG-Lic-7Hq2Zp"
@@ -158,22 +158,9 @@ def grid_playbook(run_cells):
     return text
 
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: The runner's helpers, by what they do, and the adapter function each must call.
 SPEC_HELPERS = ("connection_argument_spec", "info_argument_spec", "list_argument_spec", "single_argument_spec")
 CLIENT_HELPERS = ("client_from_module", "run_info_module", "run_file_module", "run_resource_module")
-
-
-def calls_in(tree):
-    """Names of the functions a module's syntax tree calls (plain or attribute calls)."""
-    return set(getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-               for node in ast.walk(tree) if isinstance(node, ast.Call))
-
-
-def plugin_tree(kind, name):
-    folder = {"module": "modules", "lookup": "lookup", "inventory": "inventory"}[kind]
-    with open(os.path.join(REPO, "plugins", folder, name + ".py")) as handle:
-        return ast.parse(handle.read())
 
 
 def test_every_plugin_takes_its_connection_options_from_the_one_adapter():
